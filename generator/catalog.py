@@ -1,0 +1,390 @@
+"""Step 3, catalog: every published record, resolved references, derived facts.
+
+The catalog is built once per build and read by everything after it. All
+back-links (a volunteer's stories and honours, a project's stories...) are
+indexes computed here in one pass, so that no page has to scan the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from .models import Honor, Organization, Project, Record, Recipient, Story, Theme, Volunteer
+from .settings import STAR_NAMES, Settings
+from .text import sort_key_for
+from .validate import Validated
+
+
+@dataclass(frozen=True)
+class ServiceField:
+    slug: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"fields/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class HonorEntry:
+    """One recipient of an honour list, resolved."""
+
+    honor: Honor
+    category: str
+    recipient: Recipient
+    record: Record | None
+
+    @property
+    def name(self) -> str:
+        return self.record.display_name if self.record is not None else (self.recipient.name or "")
+
+    @property
+    def kind(self) -> str:
+        return self.record.record_type if self.record is not None else "plain"
+
+    @property
+    def unit(self) -> str | None:
+        return self.recipient.unit or getattr(self.record, "unit", None)
+
+    @property
+    def position(self) -> str | None:
+        return self.recipient.position or getattr(self.record, "position", None)
+
+    @property
+    def region(self) -> str | None:
+        return self.recipient.region or getattr(self.record, "region", None)
+
+
+@dataclass(frozen=True)
+class HonorCategoryView:
+    name: str
+    summary: str | None
+    entries: tuple[HonorEntry, ...]
+
+
+@dataclass(frozen=True)
+class Organizer:
+    name: str
+    record: Organization | None
+
+
+@dataclass(frozen=True)
+class UpcomingDay:
+    name: str
+    date: dt.date
+    ordinal: int | None
+
+
+def _date_in(year: int, month: int, day: int) -> dt.date:
+    """The date in `year`; 02-29 falls back to 02-28 in common years."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return dt.date(year, month, day - 1)
+
+
+_CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
+_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^>]+>")
+
+
+def count_characters(markdown: str) -> int:
+    """Characters a reader reads: each Chinese character, each Latin word or number."""
+    return len(_CJK_OR_WORD.findall(_MD_NOISE.sub("", markdown)))
+
+
+class Catalog:
+    """All published records and the facts derived from them. Read-only by convention."""
+
+    def __init__(self, validated: Validated, settings: Settings) -> None:
+        self.settings = settings
+        keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.draft)
+
+        def published(kind: str) -> dict[str, Record]:
+            return {rid: r for rid, r in sorted(validated.of(kind).items()) if keep(r)}
+
+        self.volunteers: dict[str, Volunteer] = published("volunteer")  # type: ignore[assignment]
+        self.organizations: dict[str, Organization] = published("organization")  # type: ignore[assignment]
+        self.projects: dict[str, Project] = published("project")  # type: ignore[assignment]
+        self.themes: dict[str, Theme] = published("theme")  # type: ignore[assignment]
+        honors: dict[str, Honor] = published("honor")  # type: ignore[assignment]
+        self.honors: dict[str, Honor] = dict(sorted(honors.items(), key=lambda kv: (kv[1].date, kv[0]), reverse=True))
+        stories: dict[str, Story] = published("story")  # type: ignore[assignment]
+        self.stories: tuple[Story, ...] = tuple(sorted(stories.values(), key=lambda s: (s.date, s.id), reverse=True))
+        self.story_by_id: dict[str, Story] = {s.id: s for s in self.stories}
+        self.fields: tuple[ServiceField, ...] = tuple(ServiceField(slug, name) for slug, name in settings.fields.items())
+        self._field_slug = settings.field_by_name
+        self._field_by_slug = {f.slug: f for f in self.fields}
+        self._story_index = {s.id: i for i, s in enumerate(self.stories)}
+        self._index()
+
+    # --- indexes ------------------------------------------------------------
+
+    def _index(self) -> None:
+        vol_stories, org_stories, proj_stories, theme_stories = (defaultdict(list) for _ in range(4))
+        field_stories, field_volunteers, field_projects, field_orgs = (defaultdict(list) for _ in range(4))
+        for story in self.stories:  # newest first, so every list is newest first
+            for vid in story.volunteers:
+                if vid in self.volunteers:
+                    vol_stories[vid].append(story)
+            for oid in story.organizations:
+                if oid in self.organizations:
+                    org_stories[oid].append(story)
+            if story.project in self.projects:
+                proj_stories[story.project].append(story)
+            if story.theme in self.themes:
+                theme_stories[story.theme].append(story)
+            for slug in self.field_slugs(story):
+                field_stories[slug].append(story)
+
+        org_volunteers, org_projects = defaultdict(list), defaultdict(list)
+        for volunteer in self.volunteers.values():
+            if volunteer.organization in self.organizations:
+                org_volunteers[volunteer.organization].append(volunteer)
+            for slug in self.field_slugs(volunteer):
+                field_volunteers[slug].append(volunteer)
+        for project in self.projects.values():
+            if project.organization in self.organizations:
+                org_projects[project.organization].append(project)
+            for slug in self.field_slugs(project):
+                field_projects[slug].append(project)
+        for org in self.organizations.values():
+            for slug in self.field_slugs(org):
+                field_orgs[slug].append(org)
+
+        project_themes = defaultdict(list)
+        for theme in self.themes.values():
+            for pid in theme.projects:
+                if pid in self.projects:
+                    project_themes[pid].append(theme)
+
+        honor_entries: dict[str, list[HonorEntry]] = defaultdict(list)
+        self._honor_categories: dict[str, tuple[HonorCategoryView, ...]] = {}
+        lookup = {"volunteer": self.volunteers, "organization": self.organizations, "project": self.projects}
+        for honor in self.honors.values():
+            categories = []
+            for category in honor.categories:
+                entries = []
+                for recipient in category.recipients:
+                    record = None
+                    for kind, table in lookup.items():
+                        target = getattr(recipient, kind)
+                        if target:
+                            record = table.get(target)
+                            if record is None:
+                                break  # a draft or missing target: skip the line
+                    if record is None and not recipient.name:
+                        continue
+                    entry = HonorEntry(honor, category.name, recipient, record)
+                    entries.append(entry)
+                    if record is not None:
+                        honor_entries[f"{record.record_type}:{record.id}"].append(entry)
+                if honor.order in ("拼音", "姓氏笔画"):
+                    entries.sort(key=lambda e: sort_key_for(e.name, honor.order))
+                categories.append(HonorCategoryView(category.name, category.summary, tuple(entries)))
+            self._honor_categories[honor.id] = tuple(categories)
+
+        freeze = lambda table: {k: tuple(v) for k, v in table.items()}  # noqa: E731
+        self._volunteer_stories = freeze(vol_stories)
+        self._organization_stories = freeze(org_stories)
+        self._project_stories = freeze(proj_stories)
+        self._theme_stories = freeze(theme_stories)
+        self._field_stories = freeze(field_stories)
+        self._field_volunteers = freeze(field_volunteers)
+        self._field_projects = freeze(field_projects)
+        self._field_organizations = freeze(field_orgs)
+        self._organization_volunteers = freeze(org_volunteers)
+        self._organization_projects = freeze(org_projects)
+        self._project_themes = freeze(project_themes)
+        self._honor_entries = freeze(honor_entries)
+
+    # --- derived facts ------------------------------------------------------
+
+    def field_slugs(self, record: Record) -> list[str]:
+        slugs = []
+        for value in getattr(record, "fields", []) or []:
+            slug = self._field_slug.get(value)
+            if slug and slug not in slugs:
+                slugs.append(slug)
+        return slugs
+
+    def fields_of(self, record: Record) -> list[ServiceField]:
+        return [self._field_by_slug[s] for s in self.field_slugs(record)]
+
+    def field(self, slug: str) -> ServiceField:
+        return self._field_by_slug[slug]
+
+    def star_level(self, volunteer: Volunteer) -> int:
+        """0 (none) to 5: how many thresholds the service hours reach."""
+        return sum(1 for threshold in self.settings.star_thresholds if volunteer.service_hours >= threshold)
+
+    def star_name(self, volunteer: Volunteer) -> str:
+        level = self.star_level(volunteer)
+        return f"{STAR_NAMES[level - 1]}志愿者" if level else ""
+
+    def reading_minutes(self, story: Story) -> int:
+        return max(1, math.ceil(count_characters(story.body) / self.settings.reading_speed))
+
+    def character_count(self, story: Story) -> int:
+        return count_characters(story.body)
+
+    # --- back-links ---------------------------------------------------------
+
+    def stories_of(self, record: Record) -> tuple[Story, ...]:
+        table = {
+            "volunteer": self._volunteer_stories,
+            "organization": self._organization_stories,
+            "project": self._project_stories,
+            "theme": self._theme_stories,
+        }.get(record.record_type, {})
+        return table.get(record.id, ())
+
+    def honors_of(self, record: Record) -> tuple[HonorEntry, ...]:
+        return self._honor_entries.get(f"{record.record_type}:{record.id}", ())
+
+    def volunteers_of(self, organization: Organization) -> tuple[Volunteer, ...]:
+        return self._organization_volunteers.get(organization.id, ())
+
+    def projects_of(self, record: Record) -> tuple[Project, ...]:
+        if isinstance(record, Organization):
+            return self._organization_projects.get(record.id, ())
+        if isinstance(record, Theme):
+            return tuple(self.projects[p] for p in record.projects if p in self.projects)
+        return ()
+
+    def themes_of(self, project: Project) -> tuple[Theme, ...]:
+        return self._project_themes.get(project.id, ())
+
+    def organization_of(self, record: Record) -> Organization | None:
+        return self.organizations.get(getattr(record, "organization", None) or "")
+
+    def organizers_of(self, theme: Theme) -> list[Organizer]:
+        result = []
+        for value in theme.organizers:
+            org = self.organizations.get(value)
+            if org is None and re.fullmatch(r"[a-z0-9-]+", value):
+                continue  # a draft organisation: leave it out
+            result.append(Organizer(org.name if org else value, org))
+        return result
+
+    def volunteers_in(self, story: Story) -> list[Volunteer]:
+        return [self.volunteers[v] for v in story.volunteers if v in self.volunteers]
+
+    def organizations_in(self, story: Story) -> list[Organization]:
+        return [self.organizations[o] for o in story.organizations if o in self.organizations]
+
+    def project_of(self, story: Story) -> Project | None:
+        return self.projects.get(story.project or "")
+
+    def theme_of(self, story: Story) -> Theme | None:
+        return self.themes.get(story.theme or "")
+
+    def honor_categories(self, honor: Honor) -> tuple[HonorCategoryView, ...]:
+        return self._honor_categories[honor.id]
+
+    def honor_size(self, honor: Honor) -> int:
+        return sum(len(c.entries) for c in self._honor_categories[honor.id])
+
+    def field_stories(self, slug: str) -> tuple[Story, ...]:
+        return self._field_stories.get(slug, ())
+
+    def field_volunteers(self, slug: str) -> tuple[Volunteer, ...]:
+        return self._field_volunteers.get(slug, ())
+
+    def field_projects(self, slug: str) -> tuple[Project, ...]:
+        return self._field_projects.get(slug, ())
+
+    def field_organizations(self, slug: str) -> tuple[Organization, ...]:
+        return self._field_organizations.get(slug, ())
+
+    # --- story navigation ---------------------------------------------------
+
+    def newer_story(self, story: Story) -> Story | None:
+        i = self._story_index[story.id]
+        return self.stories[i - 1] if i > 0 else None
+
+    def older_story(self, story: Story) -> Story | None:
+        i = self._story_index[story.id]
+        return self.stories[i + 1] if i + 1 < len(self.stories) else None
+
+    def related_stories(self, story: Story, limit: int = 4) -> list[Story]:
+        """Stories sharing volunteers, then project, theme, fields; newest first."""
+        chosen: list[Story] = []
+        seen = {story.id}
+
+        def take(candidates: Iterable[Story]) -> bool:
+            for other in candidates:
+                if other.id not in seen:
+                    seen.add(other.id)
+                    chosen.append(other)
+                    if len(chosen) >= limit:
+                        return True
+            return False
+
+        sources: list[Iterable[Story]] = [self._volunteer_stories.get(v, ()) for v in story.volunteers]
+        sources.append(self._project_stories.get(story.project or "", ()))
+        sources.append(self._theme_stories.get(story.theme or "", ()))
+        sources.extend(self._field_stories.get(s, ()) for s in self.field_slugs(story))
+        for source in sources:
+            if take(source):
+                break
+        return chosen
+
+    # --- listings -----------------------------------------------------------
+
+    def featured_stories(self, limit: int = 3) -> list[Story]:
+        featured = [s for s in self.stories if s.featured][:limit]
+        return featured or list(self.stories[:limit])
+
+    def volunteers_for_listing(self) -> list[Volunteer]:
+        """Highest star level first, then by pinyin of the name."""
+        return sorted(self.volunteers.values(), key=lambda v: (-self.star_level(v), sort_key_for(v.name, "拼音"), v.id))
+
+    def by_name(self, records: Iterable[Record]) -> list[Record]:
+        return sorted(records, key=lambda r: (sort_key_for(r.display_name, "拼音"), r.id))
+
+    def honors_by_year(self) -> list[tuple[int, list[tuple[str, list[Honor]]]]]:
+        """[(year, [(level, [honor...])...])...], newest year first, levels in configured order."""
+        levels = {name: i for i, name in enumerate(self.settings.honor_levels)}
+        years: dict[int, dict[str, list[Honor]]] = defaultdict(lambda: defaultdict(list))
+        for honor in self.honors.values():
+            years[honor.date.year][honor.level].append(honor)
+        return [
+            (year, sorted(years[year].items(), key=lambda kv: levels.get(kv[0], len(levels))))
+            for year in sorted(years, reverse=True)
+        ]
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "volunteers": len(self.volunteers),
+            "organizations": len(self.organizations),
+            "projects": len(self.projects),
+            "stories": len(self.stories),
+            "honors": len(self.honors),
+            "hours": sum(v.service_hours for v in self.volunteers.values()),
+        }
+
+    def next_key_dates(self, today: dt.date) -> list[UpcomingDay]:
+        """The key dates falling on the next such day on or after `today`."""
+        upcoming = []
+        for key in self.settings.key_dates:
+            year = today.year
+            day = _date_in(year, key.month, key.day)
+            if day < today:
+                year += 1
+                day = _date_in(year, key.month, key.day)
+            upcoming.append(UpcomingDay(key.name, day, key.ordinal(year)))
+        if not upcoming:
+            return []
+        first = min(u.date for u in upcoming)
+        return [u for u in upcoming if u.date == first]
+
+    def story_years(self) -> list[tuple[int, int]]:
+        counts: dict[int, int] = defaultdict(int)
+        for story in self.stories:
+            counts[story.year] += 1
+        return sorted(counts.items(), reverse=True)

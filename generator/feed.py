@@ -1,0 +1,65 @@
+"""The Atom feed of the newest stories, written as `feed.xml`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from .catalog import Catalog
+
+ATOM = "http://www.w3.org/2005/Atom"
+log = logging.getLogger("mkdocs.plugins.leifeng")
+
+
+def _timestamp(day: dt.date) -> str:
+    # Stories carry a date only; publish them at midnight China Standard Time.
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def build_feed(catalog: Catalog, site_name: str, site_url: str) -> bytes:
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    stories = catalog.stories[: catalog.settings.feed_size]
+    base = site_url if site_url.endswith("/") else site_url + "/"
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(root, "title", f"{site_name} · 志愿故事")
+    sub(root, "id", base)
+    sub(root, "link", href=base)
+    sub(root, "link", rel="self", href=urljoin(base, "feed.xml"))
+    sub(root, "updated", _timestamp(stories[0].date if stories else dt.date(2000, 1, 1)))
+    sub(sub(root, "author"), "name", site_name)
+    for story in stories:
+        entry = sub(root, "entry")
+        url = urljoin(base, story.url)
+        sub(entry, "title", story.title)
+        sub(entry, "link", href=url)
+        sub(entry, "id", url)
+        sub(entry, "published", _timestamp(story.date))
+        sub(entry, "updated", _timestamp(story.date))
+        if story.author:
+            sub(sub(entry, "author"), "name", story.author)
+        if story.summary:
+            sub(entry, "summary", story.summary)
+        for f in catalog.fields_of(story):
+            sub(entry, "category", term=f.slug, label=f.name)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_feed(catalog: Catalog, config: MkDocsConfig, site_dir: Path) -> None:
+    site_url = config.site_url or ""
+    if not site_url:
+        log.warning("mkdocs.yml 没有设置 site_url：订阅源（feed.xml）中的链接将是相对地址，部分阅读器无法识别")
+        site_url = "/"
+    (site_dir / "feed.xml").write_bytes(build_feed(catalog, config.site_name, site_url))

@@ -1,0 +1,135 @@
+"""Every UI string of our templates, in one table.
+
+Templates read them as `t.key`; strings with `{n}` are formatted with
+`t.key.format(n=...)`. Material's own strings (search box, navigation) come
+from Material's translations for `theme.language`.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+ZH_HANS: dict[str, str] = {
+    # Sections
+    "home": "首页",
+    "stories": "志愿故事",
+    "volunteers": "志愿者风采",
+    "organizations": "志愿组织",
+    "projects": "品牌项目",
+    "themes": "主题活动",
+    "honors": "光荣榜",
+    "fields": "服务领域",
+    # Record kinds
+    "kind_story": "故事",
+    "kind_volunteer": "志愿者",
+    "kind_organization": "组织",
+    "kind_project": "项目",
+    "kind_theme": "主题活动",
+    "kind_honor": "荣誉",
+    # Listings and pagination
+    "all_years": "全部",
+    "year_suffix": "年",
+    "page_previous": "上一页",
+    "page_next": "下一页",
+    "page_n": "第 {n} 页",
+    "pager": "分页",
+    "total_items": "共 {n} 条",
+    "nothing_yet": "暂无内容",
+    "more": "更多",
+    "view_all": "查看全部",
+    "latest_stories": "最新故事",
+    "featured_stories": "推荐故事",
+    "latest_honors": "最新表彰",
+    "next_key_date": "即将到来",
+    "key_date_ordinal": "第 {n} 个",
+    "days_until": "还有 {n} 天",
+    "today": "就是今天",
+    # Story
+    "published": "发布日期",
+    "source": "来源",
+    "author": "作者",
+    "editor": "责任编辑",
+    "reading_time": "约 {n} 分钟读完",
+    "characters": "全文 {n} 字",
+    "story_volunteers": "本文志愿者",
+    "story_organizations": "相关组织",
+    "story_project": "所属项目",
+    "story_theme": "所属主题活动",
+    "related_stories": "相关故事",
+    "newer_story": "上一篇",
+    "older_story": "下一篇",
+    "tags": "标签",
+    "original_link": "查看原文",
+    # Volunteer
+    "region": "地区",
+    "unit": "单位",
+    "position": "职务",
+    "star_level": "星级",
+    "service_hours": "服务时长",
+    "hours_unit": "小时",
+    "since": "志愿服务始于",
+    "since_year": "{n} 年",
+    "quote": "志愿感言",
+    "bio": "个人事迹",
+    "their_honors": "所获荣誉",
+    "their_stories": "相关故事",
+    "no_star": "志愿者",
+    # Organisation
+    "organization_kind": "类型",
+    "founded": "成立时间",
+    "members": "成员",
+    "members_unit": "人",
+    "phone": "办公电话",
+    "organization_volunteers": "组织志愿者",
+    "organization_projects": "品牌项目",
+    # Project
+    "slogan": "口号",
+    "beneficiaries": "服务对象",
+    "started": "启动时间",
+    "status": "状态",
+    "implemented_by": "实施组织",
+    "metric_volunteers": "参与志愿者",
+    "metric_hours": "服务时长（小时）",
+    "metric_beneficiaries": "服务对象（人次）",
+    "metric_activities": "开展活动（次）",
+    "project_themes": "所属主题活动",
+    # Theme
+    "period": "活动时间",
+    "organizers": "主办单位",
+    "phases": "活动安排",
+    "activities": "活动内容",
+    "theme_projects": "相关项目",
+    # Honours
+    "level": "级别",
+    "awarded_by": "授予单位",
+    "honor_date": "表彰日期",
+    "document": "文号",
+    "recipients": "名单",
+    "recipient_count": "共 {n} 个",
+    "deed": "事迹",
+    "order_note_pinyin": "（按姓名拼音排序）",
+    "order_note_strokes": "（按姓氏笔画排序）",
+    # Fields
+    "field_stories": "相关故事",
+    "field_volunteers": "志愿者",
+    "field_projects": "品牌项目",
+    "field_organizations": "志愿组织",
+    # Site chrome
+    "feed": "订阅更新（RSS）",
+    "icp": "ICP备案号",
+    "police": "公安备案号",
+    "not_found_title": "页面不存在",
+    "not_found_body": "您要找的页面可能已删除或地址有误。",
+    "back_home": "返回首页",
+    "avatar_alt": "{name}的头像",
+    "photo_alt": "{name}的照片",
+    "skip_to_content": "跳到正文",
+    "draft": "草稿（仅预览可见）",
+}
+
+TABLES = {"zh": MappingProxyType(ZH_HANS)}
+
+
+def strings_for(language: str) -> MappingProxyType:
+    """The string table for a theme language, Simplified Chinese by default."""
+    return TABLES.get(language, TABLES["zh"])

@@ -1,0 +1,126 @@
+"""Step 6, assets: publish the images the site uses, and generated avatars.
+
+Only images referenced by published records are copied, so a photo of a
+person who has not consented never reaches the site. Every image is decoded,
+turned upright by its EXIF orientation and re-encoded without any metadata
+(EXIF, GPS, XMP, comments). Results are cached under `.cache/` by content
+hash, so an unchanged image costs one hash on the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageOps
+
+from .fonts import cjk_font
+
+# Bump when the processing changes, so cached derivatives are remade.
+PIPELINE_VERSION = "1"
+
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "夏侯", "尉迟",
+    "公孙", "长孙", "宇文", "司徒", "端木", "独孤", "南宫", "西门", "澹台", "轩辕",
+)
+# Warm, saturated colours that keep white text above 4.5:1 contrast.
+AVATAR_COLOURS = ("#b71c1c", "#ad1457", "#6a1b9a", "#283593", "#00695c", "#2e7d32", "#8d4a00", "#bf360c", "#4e342e", "#37474f")
+
+
+def site_path_for(media: str) -> str:
+    """Where a content media path is published: always under `media/`."""
+    media = media.replace("\\", "/").lstrip("./")
+    return media if media.startswith("media/") else f"media/{media}"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def clean_image(data: bytes) -> tuple[bytes, str]:
+    """Re-encode an image upright and without metadata. Returns (bytes, extension)."""
+    with Image.open(io.BytesIO(data)) as opened:
+        fmt = (opened.format or "PNG").upper()
+        image = ImageOps.exif_transpose(opened)
+        image.load()
+    out = io.BytesIO()
+    if fmt in ("JPEG", "MPO"):
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        return out.getvalue(), ".jpg"
+    if fmt == "WEBP":
+        image.save(out, "WEBP", quality=82, method=4)
+        return out.getvalue(), ".webp"
+    if fmt == "GIF":
+        image.save(out, "GIF", optimize=True)
+        return out.getvalue(), ".gif"
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue(), ".png"
+
+
+@dataclass
+class MediaCache:
+    """Content-addressed cache of processed images under `.cache/media/`."""
+
+    directory: Path
+    encoded: int = 0
+    reused: int = 0
+
+    def cleaned(self, source: Path) -> Path:
+        data = source.read_bytes()
+        digest = hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + data).hexdigest()[:40]
+        for ext in (".jpg", ".png", ".webp", ".gif"):
+            cached = self.directory / "clean" / f"{digest}{ext}"
+            if cached.exists():
+                self.reused += 1
+                return cached
+        output, ext = clean_image(data)
+        cached = self.directory / "clean" / f"{digest}{ext}"
+        _atomic_write(cached, output)
+        self.encoded += 1
+        return cached
+
+    def avatar(self, name: str, size: int = 256) -> Path:
+        digest = hashlib.sha256(f"{PIPELINE_VERSION}\0avatar\0{size}\0{name}".encode()).hexdigest()[:40]
+        cached = self.directory / "avatars" / f"{digest}.png"
+        if cached.exists():
+            self.reused += 1
+            return cached
+        _atomic_write(cached, make_avatar(name, size))
+        self.encoded += 1
+        return cached
+
+
+def surname(name: str) -> str:
+    name = name.strip()
+    for compound in COMPOUND_SURNAMES:
+        if name.startswith(compound):
+            return compound
+    return name[:1] or "?"
+
+
+def avatar_colour(name: str) -> str:
+    return AVATAR_COLOURS[int(hashlib.sha256(name.encode()).hexdigest(), 16) % len(AVATAR_COLOURS)]
+
+
+def make_avatar(name: str, size: int = 256) -> bytes:
+    """A PNG of the surname in white on a coloured disc; same name, same bytes."""
+    scale = 4  # draw large, then downsample for smooth edges
+    big = size * scale
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((0, 0, big - 1, big - 1), fill=avatar_colour(name))
+    text = surname(name)
+    font = cjk_font(int(big * (0.46 if len(text) == 1 else 0.34)))
+    draw.text((big / 2, big / 2), text, font=font, fill="#ffffff", anchor="mm")
+    image = image.resize((size, size), Image.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,225 @@
+"""Step 4, pages: a pure function from the catalog to page specs.
+
+Each spec names the page's source URI (MkDocs turns `stories/2025/x.md` into
+`/stories/2025/x/`), the template that renders it, its title and what the
+template needs. Listings are paginated with a windowed pager, so that no page
+grows with the size of the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .catalog import Catalog, ServiceField
+from .models import Record, Story
+
+# The section pages that the default navigation holds, in order.
+SECTIONS: list[tuple[str, str]] = [
+    ("首页", "index.md"),
+    ("志愿故事", "stories/index.md"),
+    ("志愿者风采", "volunteers/index.md"),
+    ("志愿组织", "organizations/index.md"),
+    ("品牌项目", "projects/index.md"),
+    ("主题活动", "themes/index.md"),
+    ("光荣榜", "honors/index.md"),
+    ("服务领域", "fields/index.md"),
+]
+
+
+def uri_to_url(src_uri: str) -> str:
+    """The directory URL MkDocs gives a source URI (use_directory_urls)."""
+    if src_uri == "index.md":
+        return ""
+    if src_uri.endswith("/index.md"):
+        return src_uri[: -len("index.md")]
+    return src_uri[: -len(".md")] + "/"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    count: int
+    links: tuple[PageLink | None, ...]  # None marks a gap (…)
+    previous: str | None
+    next: str | None
+    first_item: int
+
+    @property
+    def is_paged(self) -> bool:
+        return self.total > 1
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src_uri: str
+    template: str
+    title: str
+    kind: str
+    markdown: str = ""
+    record: Record | None = None
+    items: Sequence[Any] = ()
+    pagination: Pagination | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return uri_to_url(self.src_uri)
+
+
+def _page_uri(base: str, number: int) -> str:
+    """`stories/index.md` -> `stories/page/2.md` for page 2."""
+    if number == 1:
+        return base
+    folder = base[: -len("index.md")] if base.endswith("index.md") else base[: -len(".md")] + "/"
+    return f"{folder}page/{number}.md"
+
+
+def _window(number: int, total: int, base: str) -> tuple[PageLink | None, ...]:
+    wanted = sorted({1, total, *range(max(1, number - 2), min(total, number + 2) + 1)})
+    links: list[PageLink | None] = []
+    previous = 0
+    for n in wanted:
+        if n - previous > 1:
+            links.append(None)
+        links.append(PageLink(n, uri_to_url(_page_uri(base, n)), n == number))
+        previous = n
+    return tuple(links)
+
+
+def paginate(
+    base: str,
+    items: Sequence[Any],
+    size: int,
+    *,
+    template: str,
+    title: str,
+    kind: str,
+    extra: dict[str, Any] | None = None,
+    description: str = "",
+    record: Record | None = None,
+    markdown: str = "",
+) -> list[PageSpec]:
+    """One spec per page of `items`; page 1 at `base`, page n at `…/page/n/`."""
+    total = max(1, math.ceil(len(items) / size))
+    specs = []
+    for number in range(1, total + 1):
+        chunk = items[(number - 1) * size : number * size]
+        pagination = Pagination(
+            number=number,
+            total=total,
+            count=len(items),
+            links=_window(number, total, base),
+            previous=uri_to_url(_page_uri(base, number - 1)) if number > 1 else None,
+            next=uri_to_url(_page_uri(base, number + 1)) if number < total else None,
+            first_item=(number - 1) * size + 1,
+        )
+        page_title = title if number == 1 else f"{title}（第 {number} 页）"
+        specs.append(
+            PageSpec(
+                _page_uri(base, number),
+                template,
+                page_title,
+                kind,
+                markdown=markdown if number == 1 else "",
+                record=record,
+                items=chunk,
+                pagination=pagination,
+                extra=dict(extra or {}),
+                description=description,
+            )
+        )
+    return specs
+
+
+def story_uri(story: Story) -> str:
+    return f"stories/{story.year}/{story.id}.md"
+
+
+def record_uri(record: Record) -> str:
+    if isinstance(record, Story):
+        return story_uri(record)
+    return f"{record.folder}/{record.id}.md"
+
+
+def build_pages(catalog: Catalog) -> list[PageSpec]:
+    """Every generated page of the site."""
+    s = catalog.settings
+    pages: list[PageSpec] = [
+        PageSpec(
+            "index.md",
+            "home.html",
+            "首页",
+            "home",
+            description=s.slogan,
+            extra={
+                "featured": catalog.featured_stories(3),
+                "latest": list(catalog.stories[:6]),
+                "honors": list(catalog.honors.values())[:3],
+                "figures": catalog.figures(),
+                "key_dates": catalog.next_key_dates(s.build_date),
+            },
+        )
+    ]
+
+    # Stories: all, by year, and one page each.
+    years = catalog.story_years()
+    pages += paginate("stories/index.md", catalog.stories, s.page_size, template="stories.html", title="志愿故事", kind="stories", extra={"years": years, "year": None}, description="学雷锋志愿服务故事")
+    by_year: dict[int, list[Story]] = {}
+    for story in catalog.stories:
+        by_year.setdefault(story.year, []).append(story)
+    for year, stories in by_year.items():
+        pages += paginate(f"stories/{year}/index.md", stories, s.page_size, template="stories.html", title=f"{year}年志愿故事", kind="stories", extra={"years": years, "year": year})
+    for story in catalog.stories:
+        pages.append(PageSpec(story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""))
+
+    # Volunteers.
+    pages += paginate("volunteers/index.md", catalog.volunteers_for_listing(), s.roster_page_size, template="volunteers.html", title="志愿者风采", kind="volunteers", description="学雷锋志愿者风采")
+    for v in catalog.volunteers.values():
+        pages.append(PageSpec(record_uri(v), "volunteer.html", v.name, "volunteer", markdown=v.bio, record=v, description=v.headline or ""))
+
+    # Organisations, projects, themes.
+    for folder, title, listing, detail, records, kind in (
+        ("organizations", "志愿组织", "organizations.html", "organization.html", catalog.organizations, "organization"),
+        ("projects", "品牌项目", "projects.html", "project.html", catalog.projects, "project"),
+        ("themes", "主题活动", "themes.html", "theme.html", catalog.themes, "theme"),
+    ):
+        ordered = catalog.by_name(records.values()) if kind != "theme" else sorted(
+            records.values(), key=lambda t: (t.period.start if t.period else None) or dt.date.min, reverse=True
+        )
+        pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s")
+        for record in records.values():
+            pages.append(PageSpec(record_uri(record), detail, record.display_name, kind, markdown=record.body, record=record, description=record.summary or ""))  # type: ignore[attr-defined]
+
+    # Honours: one index grouped by year and level, one page per list.
+    pages.append(PageSpec("honors/index.md", "honors.html", "光荣榜", "honors", extra={"years": catalog.honors_by_year()}, description="学雷锋志愿服务表彰名单"))
+    for honor in catalog.honors.values():
+        pages.append(PageSpec(record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""))
+
+    # Service fields: an index, and one page per field with its stories paginated.
+    pages.append(PageSpec("fields/index.md", "fields.html", "服务领域", "fields", items=catalog.fields))
+    for f in catalog.fields:
+        pages += _field_pages(catalog, f)
+    return pages
+
+
+def _field_pages(catalog: Catalog, f: ServiceField) -> list[PageSpec]:
+    extra = {
+        "field": f,
+        "volunteers": catalog.field_volunteers(f.slug)[:12],
+        "volunteer_count": len(catalog.field_volunteers(f.slug)),
+        "projects": catalog.field_projects(f.slug),
+        "organizations": catalog.field_organizations(f.slug),
+    }
+    return paginate(f"fields/{f.slug}.md", catalog.field_stories(f.slug), catalog.settings.page_size, template="field.html", title=f.name, kind="field", extra=extra, description=f"{f.name}志愿服务")

@@ -1,0 +1,53 @@
+"""Jinja filters our templates use. Formatting only; no business rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .media import site_path_for
+from .settings import STAR_NAMES
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2025-03-05 -> 2025年3月5日"""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def iso_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def star_name(level: int) -> str:
+    return STAR_NAMES[level - 1] if 1 <= level <= 5 else ""
+
+
+def hours(value: float) -> str:
+    """1280.0 -> 1,280; 12.5 -> 12.5"""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def media(path: str) -> str:
+    """A content media path -> its published path."""
+    return site_path_for(path)
+
+
+def portrait(volunteer: Any) -> str:
+    """The published photo of a volunteer, or the generated avatar."""
+    return site_path_for(volunteer.photo) if volunteer.photo else f"media/avatars/{volunteer.id}.png"
+
+
+def register_filters(env: Any) -> None:
+    env.filters["cn_date"] = cn_date
+    env.filters["iso_date"] = iso_date
+    env.filters["star_name"] = star_name
+    env.filters["hours"] = hours
+    env.filters["number"] = number
+    env.filters["media"] = media
+    env.filters["portrait"] = portrait

@@ -1,0 +1,26 @@
+"""Chinese text helpers: sort keys by pinyin (and, later, by strokes)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+
+@lru_cache(maxsize=65536)
+def pinyin_key(name: str) -> tuple:
+    """Sort key by pinyin: letters, then tone, then the character itself.
+
+    Characters without a reading (Latin letters, digits) sort by themselves.
+    """
+    key = []
+    for char, syllable in zip(name, lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s))):
+        letters = syllable.rstrip("012345")
+        tone = syllable[len(letters) :] or "0"
+        key.append((letters.lower(), tone, char))
+    return tuple(key)
+
+
+def sort_key_for(name: str, order: str) -> tuple:
+    """Sort key for an honour list's `order`. 姓氏笔画 falls back to pinyin for now."""
+    return pinyin_key(name)
