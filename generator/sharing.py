@@ -1,0 +1,90 @@
+"""What each share image shows: from catalog records to share specs.
+
+Which picture, title and summary go on a record's poster and card is decided
+here; `share.py` only draws.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+from .catalog import Catalog
+from .models import Honor, Record, Story, Volunteer
+from .share import HonorSheet, ShareSpec
+from .templating import cn_date
+
+KIND_LABELS = {
+    "story": "志愿故事",
+    "volunteer": "志愿者风采",
+    "organization": "志愿组织",
+    "project": "品牌项目",
+    "theme": "主题活动",
+    "honor": "光荣榜",
+}
+_MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|[#>*_`|]|\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass
+class SharePlan:
+    images: dict[str, tuple[str, ShareSpec]] = field(default_factory=dict)  # published path -> (shape, spec)
+    paths: dict[str, dict[str, str]] = field(default_factory=dict)  # share key -> {"poster": ..., "card": ...}
+
+
+def plain_summary(markdown: str, limit: int = 120) -> str:
+    text = " ".join(_MARKDOWN_NOISE.sub(lambda m: m.group(1) or "", markdown).split())
+    return text[:limit]
+
+
+def _summary(catalog: Catalog, record: Record) -> str:
+    if isinstance(record, Volunteer):
+        parts = [record.headline or "", f"“{record.quote}”" if record.quote else ""]
+        return " ".join(p for p in parts if p) or plain_summary(record.bio)
+    if isinstance(record, Honor):
+        return " · ".join(p for p in (record.awarded_by, cn_date(record.date), record.document) if p)
+    if isinstance(record, Story):
+        return record.summary or plain_summary(record.body)
+    return getattr(record, "summary", None) or getattr(record, "slogan", None) or plain_summary(getattr(record, "body", "") or "")
+
+
+def _title(catalog: Catalog, record: Record) -> str:
+    if isinstance(record, Volunteer):
+        star = catalog.star_name(record)
+        return f"{record.name} · {star}" if star else record.name
+    return record.display_name
+
+
+def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[str, Path], avatars: dict[str, Path]) -> SharePlan:
+    """Posters for stories and volunteers (when the site URL is known), cards for every record and the site."""
+    plan = SharePlan()
+    for record in catalog.all_records():
+        image, fit = None, "cover"
+        picture = getattr(record, "cover", None) or getattr(record, "photo", None) or getattr(record, "logo", None)
+        if picture and picture in sources:
+            image = str(sources[picture])
+            fit = "contain" if getattr(record, "logo", None) == picture else "cover"
+        elif isinstance(record, Volunteer) and record.id in avatars:
+            image, fit = str(avatars[record.id]), "contain"
+        url = urljoin(site_url, record.url) if site_url else ""
+        spec = ShareSpec(KIND_LABELS[record.record_type], _title(catalog, record), _summary(catalog, record), site_name, url, image, fit)
+        base = f"share/{record.folder}/{record.id}"
+        paths = {"card": f"{base}-card.jpg"}
+        plan.images[paths["card"]] = ("card", spec)
+        if site_url and record.record_type in ("story", "volunteer"):
+            paths["poster"] = f"{base}-poster.jpg"
+            plan.images[paths["poster"]] = ("poster", spec)
+        if isinstance(record, Honor):
+            paths["pdf"] = f"share/honors/{record.id}.pdf"
+        plan.paths[record.share_key] = paths
+    slogan = catalog.settings.slogan
+    plan.images["share/site-card.jpg"] = ("card", ShareSpec("", site_name, slogan, site_name, "", None))
+    plan.paths["site"] = {"card": "share/site-card.jpg"}
+    return plan
+
+
+def honor_sheet(catalog: Catalog, honor: Honor, site_name: str) -> HonorSheet:
+    subtitle = " · ".join(p for p in (honor.awarded_by, cn_date(honor.date), honor.document) if p)
+    categories = tuple((c.name, tuple(e.name for e in c.entries)) for c in catalog.honor_categories(honor))
+    return HonorSheet(honor.title, subtitle, categories, site_name, honor.date.isoformat())

@@ -1,0 +1,199 @@
+"""Images and sharing: responsive variants, no metadata, posters, cards, printable rolls."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from generator.fonts import cjk_font
+from generator.share import NO_LINE_END, NO_LINE_START, POSTER_SIZE, ShareSpec, draw_poster, wrap_text
+
+from .conftest import SiteMaker
+
+
+def make_photo(path: Path, size: tuple[int, int] = (1600, 1000), *, gps: bool = False, orientation: int | None = None) -> None:
+    """A JPEG with a gradient, optionally carrying GPS and orientation EXIF tags."""
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"  # Make
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (39.0, 54.0, 26.0), 3: "E", 4: (116.0, 23.0, 29.0)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", exif=exif.tobytes(), quality=90)
+
+
+def photo_site(site: SiteMaker, **photo: object) -> SiteMaker:
+    make_photo(site.root / "content/media/stories/cover.jpg", **photo)  # type: ignore[arg-type]
+    site.story("s", "故事", "2025-03-05", cover="media/stories/cover.jpg", cover_alt="志愿者在社区", summary="导语")
+    return site
+
+
+def test_every_image_is_published_in_several_widths_as_webp_and_jpeg(site: SiteMaker) -> None:
+    built = photo_site(site).build()
+    assert built.returncode == 0, built.output
+    for width in (400, 800, 1200):
+        for ext, fmt in (("webp", "WEBP"), ("jpg", "JPEG")):
+            with Image.open(built.site / f"media/stories/cover-{width}.{ext}") as image:
+                assert image.format == fmt and image.width == width
+    assert not (built.site / "media/stories/cover.jpg").exists()
+
+
+def test_picture_markup_has_srcset_sizes_dimensions_and_alt(site: SiteMaker) -> None:
+    built = photo_site(site).build()
+    cover = built.html("stories/2025/s/").select_one(".lf-cover picture")
+    source, img = cover.find("source"), cover.find("img")
+    assert source["type"] == "image/webp" and "cover-400.webp 400w" in source["srcset"] and source["sizes"]
+    assert img["width"] == "1600" and img["height"] == "1000"
+    assert img["alt"] == "志愿者在社区"
+    assert "cover-1200.jpg 1200w" in img["srcset"]
+    assert img.get("loading") is None, "the cover is above the fold"
+
+
+def test_images_in_lists_are_lazy(site: SiteMaker) -> None:
+    built = photo_site(site).build()
+    img = built.html("stories/").select_one(".lf-card__media img")
+    assert img["loading"] == "lazy" and img["width"] == "1600"
+
+
+def test_images_inside_a_story_become_responsive_pictures(site: SiteMaker) -> None:
+    make_photo(site.root / "content/media/stories/inline.jpg", (900, 600))
+    built = site.story("s", "故事", "2025-03-05", body="第一段。\n\n![路口执勤](media/stories/inline.jpg)\n").build()
+    assert built.returncode == 0, built.output
+    assert "not found among documentation files" not in built.output
+    picture = built.html("stories/2025/s/").select_one(".lf-body picture")
+    assert picture is not None
+    img = picture.find("img")
+    assert img["alt"] == "路口执勤" and img["loading"] == "lazy" and img["width"] == "900"
+    assert (built.site / "stories/2025/s" / img["src"]).resolve().is_file()
+
+
+def test_published_images_carry_no_metadata_and_are_upright(site: SiteMaker) -> None:
+    # Orientation 6: the camera was turned; the stored 1600x1000 shows as 1000x1600.
+    built = photo_site(site, gps=True, orientation=6).build()
+    assert built.returncode == 0, built.output
+    published = sorted((built.site / "media").rglob("cover-*"))
+    assert published
+    for path in published:
+        raw = path.read_bytes()
+        assert b"Exif" not in raw and b"TestCam" not in raw
+        with Image.open(path) as image:
+            assert not image.getexif()
+            assert image.height > image.width
+    img = built.html("stories/2025/s/").select_one(".lf-cover img")
+    assert (img["width"], img["height"]) == ("1000", "1600")
+
+
+def test_a_cached_rebuild_encodes_no_image(site: SiteMaker) -> None:
+    photo_site(site).volunteer("v", "王小明").build()
+    folders = [site.root / ".cache" / name for name in ("images", "share", "media")]
+    before = {p: p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*") if p.is_file()}
+    assert len(before) >= 8
+    again = site.build()
+    assert again.returncode == 0, again.output
+    assert "新处理 0 张、分享图 0 张" in again.output
+    after = {p: p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_output_bytes_are_identical_from_build_to_build(site: SiteMaker) -> None:
+    first = photo_site(site).volunteer("v", "王小明").build()
+    snapshot = {p.relative_to(first.site): p.read_bytes() for p in first.site.rglob("*") if p.is_file()}
+    import shutil
+
+    shutil.rmtree(site.root / ".cache")
+    second = site.build()
+    assert {p.relative_to(second.site): p.read_bytes() for p in second.site.rglob("*") if p.is_file()} == snapshot
+
+
+def _decode_qr(image: Image.Image) -> list[str]:
+    import zxingcpp
+
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def test_story_and_volunteer_posters_have_the_right_size_and_qr_code(site: SiteMaker) -> None:
+    built = photo_site(site).volunteer("v", "王小明", headline="社区志愿者").build()
+    assert built.returncode == 0, built.output
+    for path, url in (
+        ("share/stories/s-poster.jpg", "https://example.gov.cn/zyfw/stories/2025/s/"),
+        ("share/volunteers/v-poster.jpg", "https://example.gov.cn/zyfw/volunteers/v/"),
+    ):
+        with Image.open(built.site / path) as poster:
+            assert poster.size == POSTER_SIZE
+            assert _decode_qr(poster) == [url]
+    soup = built.html("stories/2025/s/")
+    assert soup.select_one(".lf-share a[download]")["href"].endswith("share/stories/s-poster.jpg")
+    assert soup.select_one(".lf-qr svg path")["d"].startswith("M")
+    assert "扫一扫在手机打开" in soup.select_one(".lf-qr figcaption").get_text()
+
+
+def test_every_record_page_has_open_graph_title_description_and_card(site: SiteMaker) -> None:
+    built = photo_site(site).volunteer("v", "王小明").build()
+    soup = built.html("stories/2025/s/")
+    meta = {m["property"]: m["content"] for m in soup.select("meta[property]")}
+    assert meta["og:title"] == "故事" and meta["og:description"] == "导语"
+    assert meta["og:image"] == "https://example.gov.cn/zyfw/share/stories/s-card.jpg"
+    with Image.open(built.site / "share/stories/s-card.jpg") as card:
+        assert card.size == (1200, 630)
+    home = {m["property"]: m["content"] for m in built.html("").select("meta[property]")}
+    assert home["og:image"].endswith("share/site-card.jpg")
+
+
+def test_without_site_url_the_build_explains_why_there_are_no_posters(site: SiteMaker) -> None:
+    photo_site(site).write_config()
+    config = (site.root / "mkdocs.yml").read_text(encoding="utf-8").replace("site_url: https://example.gov.cn/zyfw/\n", "")
+    (site.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    from .conftest import build
+
+    built = build(site.root)
+    assert built.returncode == 0, built.output
+    assert "site_url" in built.output and "海报" in built.output
+    assert not (built.site / "share/stories/s-poster.jpg").exists()
+
+
+def test_honor_list_has_a_printable_pdf_in_the_lists_order(site: SiteMaker) -> None:
+    site.record("honors", "h", title="名单", level="市级", date="2024-03-05", categories=[{"name": "最美志愿者", "recipients": [{"name": "张三"}, {"name": "李四"}]}])
+    built = site.build()
+    assert built.returncode == 0, built.output
+    pdf = (built.site / "share/honors/h.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    link = built.html("honors/h/").select_one(".lf-print-link a")
+    assert link["href"].endswith("share/honors/h.pdf")
+
+
+LONG_TITLE = "“志愿江城 温暖同行”：国际志愿者日，市民广场上的志愿服务集市与十二年如一日为独居老人送餐的社区网格员们的故事（上）"
+
+
+@pytest.mark.parametrize("width", [300, 450, 654])
+def test_wrapped_lines_fit_their_box_and_follow_chinese_rules(width: int) -> None:
+    font = cjk_font(46)
+    lines = wrap_text(LONG_TITLE, font, width, 3)
+    assert 1 <= len(lines) <= 3
+    for line in lines:
+        assert font.getlength(line) <= width
+        assert line[0] not in NO_LINE_START
+        assert line[-1] not in NO_LINE_END
+    assert lines[-1].endswith("…")
+
+
+def test_short_text_is_not_cut() -> None:
+    assert wrap_text("王小明", cjk_font(46), 600, 3) == ["王小明"]
+
+
+def test_poster_text_stays_inside_the_poster_for_the_longest_title() -> None:
+    spec = ShareSpec("志愿故事", LONG_TITLE * 2, LONG_TITLE * 4, "江城志愿" * 6, "https://example.gov.cn/zyfw/stories/2025/x/", None)
+    poster = draw_poster(spec)
+    assert poster.size == POSTER_SIZE
+    # The side margins stay white: nothing was drawn past the text box.
+    strip_left = poster.crop((0, 600, 40, POSTER_SIZE[1]))
+    strip_right = poster.crop((POSTER_SIZE[0] - 40, 600, POSTER_SIZE[0], POSTER_SIZE[1]))
+    for strip in (strip_left, strip_right):
+        assert strip.convert("L").getextrema()[0] > 240
+    buffer = io.BytesIO()
+    poster.save(buffer, "PNG")
+    assert _decode_qr(Image.open(io.BytesIO(buffer.getvalue()))) == ["https://example.gov.cn/zyfw/stories/2025/x/"]
