@@ -24,9 +24,10 @@ class RawRecord:
     id: str
     file: str
     path: Path
-    doc: Document
+    doc: Document | None  # None when the file could not be read or parsed
     body: str = ""
     body_line: int = 1
+    text: str = ""  # the whole file, scanned for personal numbers even when unparsed
 
 
 def suggest_id(stem: str) -> str:
@@ -57,57 +58,133 @@ def _content_files(folder: Path, patterns: tuple[str, ...], recursive: bool) -> 
     return sorted(p for p in found if p.is_file() and not any(part.startswith(".") for part in p.parts))
 
 
+def parse_record(cls: type[Record], stem: str, file: str, path: Path, text: str, problems: Problems) -> RawRecord:
+    """One YAML record from its text; its `doc` is None (problems reported) when unusable."""
+    unusable = RawRecord(cls, stem, file, path, None, text=text)
+    doc = parse_yaml(text, file, problems)
+    if doc is None:
+        return unusable
+    if not isinstance(doc.data, dict):
+        problems.add(
+            Position(file, 1, 1),
+            f"{cls.label}文件应由“字段: 值”组成" + ("，现在是空文件" if doc.data is None else ""),
+            "yaml.not-mapping",
+            hint="参照编辑指南中的示例",
+        )
+        return unusable
+    return RawRecord(cls, stem, file, path, doc, text=text)
+
+
+def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems) -> RawRecord:
+    """One story from its Markdown text; its `doc` is None (problems reported) when unusable."""
+    unusable = RawRecord(Story, stem, file, path, None, text=text)
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        opened = text.lstrip("\ufeff").startswith("---")
+        problems.add(
+            Position(file, 1, 1),
+            "故事开头的 --- 信息块没有结束（缺少第二个 ---）" if opened else "故事缺少开头的 --- 信息块（标题、日期等）",
+            "story.no-front-matter",
+            hint="文件第一行写 ---，然后写 title: 和 date:，再以单独一行 --- 结束",
+        )
+        return unusable
+    doc = parse_yaml(front, file, problems, line_offset=1)
+    if doc is None:
+        return unusable
+    if not isinstance(doc.data, dict):
+        problems.add(Position(file, 2, 1), "--- 信息块应由“字段: 值”组成", "yaml.not-mapping", hint="至少要写 title: 和 date:")
+        return unusable
+    return RawRecord(Story, stem, file, path, doc, body, body_line, text)
+
+
+_IGNORED_NAMES = ("readme", ".gitkeep", "index")
+
+
+def _stray_files(folder: Path, suffixes: tuple[str, ...], settings: Settings, problems: Problems, *, recursive: bool) -> None:
+    """Warn about files a record folder will not read (`x.yml.txt`, `x.YAML`, `x.markdown`)."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*") if recursive else folder.iterdir()):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.suffix in suffixes or path.stem.lower() in _IGNORED_NAMES:
+            continue
+        if path.suffix.lower() in suffixes or path.suffix.lower() in (".txt", ".markdown", ".json", ".doc", ".docx"):
+            problems.add(
+                Position(relative_file(path, settings.root), 0, 0),
+                f"文件 {path.name} 不会被读取：扩展名应为 {' 或 '.join(suffixes)}（小写）",
+                "file.ignored",
+                severity="warning",
+                hint=f"改名为 {path.stem}{suffixes[0]}",
+            )
+
+
+def _unknown_folders(settings: Settings, problems: Problems) -> None:
+    """Warn about folders in content/ that hold no known kind of record (`volunteer/`)."""
+    import difflib
+
+    known = [cls.folder for cls in YAML_RECORD_TYPES] + ["media"]
+    if not settings.content_dir.is_dir():
+        return
+    for folder in sorted(settings.content_dir.iterdir()):
+        if not folder.is_dir() or folder.name.startswith(".") or folder.name in known:
+            continue
+        if not any(folder.glob("*.y*ml")):
+            continue
+        close = difflib.get_close_matches(folder.name, known, n=1, cutoff=0.6)
+        problems.add(
+            Position(relative_file(folder, settings.root), 0, 0),
+            f"文件夹 {folder.name}/ 里的记录不会被读取：它不是已知的记录类型",
+            "file.unknown-folder",
+            severity="warning",
+            hint=(f"是不是 {close[0]}/？" if close else "") + "可用的文件夹：" + "、".join(known),
+        )
+
+
+def _lossy_text(path: Path) -> str:
+    """Text of a file that is not UTF-8, digits intact, for the personal-number scan."""
+    try:
+        return path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def load_yaml_records(settings: Settings, problems: Problems) -> list[RawRecord]:
     records: list[RawRecord] = []
+    _unknown_folders(settings, problems)
     for cls in YAML_RECORD_TYPES:
-        for path in _content_files(settings.content_dir / cls.folder, ("*.yaml", "*.yml"), recursive=False):
+        folder = settings.content_dir / cls.folder
+        _stray_files(folder, (".yaml", ".yml"), settings, problems, recursive=False)
+        for path in _content_files(folder, ("*.yaml", "*.yml"), recursive=False):
             file = relative_file(path, settings.root)
             _check_id(path.stem, file, problems)
             text = read_text(path, file, problems)
             if text is None:
+                records.append(RawRecord(cls, path.stem, file, path, None, text=_lossy_text(path)))
                 continue
-            doc = parse_yaml(text, file, problems)
-            if doc is None:
-                continue
-            if not isinstance(doc.data, dict):
-                problems.add(
-                    Position(file, 1, 1),
-                    f"{cls.label}文件应由“字段: 值”组成",
-                    "yaml.not-mapping",
-                    hint="参照编辑指南中的示例",
-                )
-                continue
-            records.append(RawRecord(cls, path.stem, file, path, doc))
+            records.append(parse_record(cls, path.stem, file, path, text, problems))
     return records
 
 
 def load_stories(settings: Settings, problems: Problems) -> list[RawRecord]:
     stories: list[RawRecord] = []
+    _stray_files(settings.stories_dir, (".md",), settings, problems, recursive=True)
     for path in _content_files(settings.stories_dir, ("*.md",), recursive=True):
         file = relative_file(path, settings.root)
         _check_id(path.stem, file, problems)
         text = read_text(path, file, problems)
         if text is None:
+            stories.append(RawRecord(Story, path.stem, file, path, None, text=_lossy_text(path)))
             continue
-        front, body, body_line = split_front_matter(text)
-        if front is None:
-            problems.add(
-                Position(file, 1, 1),
-                "故事缺少开头的 --- 信息块（标题、日期等）",
-                "story.no-front-matter",
-                hint="文件第一行写 ---，然后写 title: 和 date:，再以 --- 结束",
-            )
-            continue
-        doc = parse_yaml(front, file, problems, line_offset=1)
-        if doc is None:
-            continue
-        if not isinstance(doc.data, dict):
-            problems.add(Position(file, 2, 1), "--- 信息块应由“字段: 值”组成", "yaml.not-mapping")
-            continue
-        stories.append(RawRecord(Story, path.stem, file, path, doc, body, body_line))
+        stories.append(parse_story(path.stem, file, path, text, problems))
     return stories
 
 
 def load_repository(settings: Settings, problems: Problems) -> list[RawRecord]:
-    """Read every record and story file once."""
+    """Read every record and story file once.
+
+    Every file is returned, parsed or not: the ones whose `doc` is None have
+    had their problems reported, and their text is still scanned for personal
+    numbers by the validator.
+    """
     return load_yaml_records(settings, problems) + load_stories(settings, problems)

@@ -32,7 +32,7 @@ from .pages import SECTIONS, PageSpec, build_pages
 from .problems import Problems, format_text
 from .settings import PluginConfig, Settings, SettingsError, make_settings
 from .templating import register_filters
-from .validate import media_fields, resolve_media, story_images, validate
+from .validate import body_images, media_fields, resolve_media, validate
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
@@ -130,7 +130,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         for record in records:
             for _, value in media_fields(record):
                 wanted.setdefault(site_path_for(value), resolve_media(self.settings, value))  # type: ignore[arg-type]
-            for _, value in story_images(record) if record.record_type == "story" else ():
+            for value in body_images(record):
                 path = resolve_media(self.settings, value)
                 if path is not None and value.startswith("media/"):
                     wanted.setdefault(site_path_for(value), path)

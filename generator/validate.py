@@ -7,11 +7,13 @@ later steps can trust their types.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +22,7 @@ from .models import (
     RECORD_TYPES,
     Honor,
     Organization,
+    Period,
     Project,
     Record,
     Story,
@@ -37,9 +40,21 @@ class Validated:
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in RECORD_TYPES})
     seen_ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in RECORD_TYPES})
     raw: dict[tuple[str, str], RawRecord] = field(default_factory=dict)
+    # Records that failed their model, re-validated without their broken fields
+    # (required ones stood in for), so that the rest of them (references, media,
+    # alt text, consent) is still checked in the same run. Never published.
+    salvaged: dict[tuple[str, str], tuple[Record, frozenset[str]]] = field(default_factory=dict)
 
     def of(self, kind: str) -> dict[str, Record]:
         return self.records[kind]
+
+    def checkable(self) -> Iterator[tuple[Record, RawRecord, frozenset[str]]]:
+        """(record, raw, its broken fields, to leave alone) for valid and salvaged records."""
+        for kind, records in self.records.items():
+            for record in records.values():
+                yield record, self.raw[(kind, record.id)], frozenset()
+        for (kind, rid), (record, stand_ins) in self.salvaged.items():
+            yield record, self.raw[(kind, rid)], stand_ins
 
 
 # --- model errors -----------------------------------------------------------
@@ -97,44 +112,108 @@ def _field_label(cls: type[BaseModel] | None, name: Any) -> str:
     return name
 
 
+def _label(cls: type[Record], loc: tuple) -> str:
+    """The field an error is about, as staff read it: `by（同意人）`, `volunteers（志愿者） 第 2 项`."""
+    if not loc:
+        return ""
+    if isinstance(loc[-1], int):
+        parent = loc[:-1]
+        return (_label(cls, parent) + " " if parent else "") + f"第 {loc[-1] + 1} 项"
+    return _field_label(_model_at(cls, loc), loc[-1])
+
+
 def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]:
     """(message, hint, code) in Chinese for one pydantic error."""
     loc = tuple(error["loc"])
     kind = error["type"]
     owner = _model_at(cls, loc) if loc else cls
     name = loc[-1] if loc else ""
-    where = ".".join(str(p) for p in loc)
+    label = _label(cls, loc)
+    ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         hint = f"是不是想写 {close[0]}？" if close else ("可用字段：" + "、".join(allowed) if allowed else "")
-        if name == "id":
+        if name == "id" and len(loc) == 1:
             return "不要写 id 字段：文件名就是编号", "删除这一行", "field.unknown"
         return f"未知字段 {name}", hint, "field.unknown"
     if kind == "missing":
         return f"缺少必填字段 {_field_label(owner, name)}", "", "field.missing"
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = ctx.get("expected", "")
         choices = "、".join(re.findall(r"'([^']*)'", expected)) or expected
-        return f"{where} 的值“{error.get('input')}”不在可选范围内", f"只能是：{choices}", "field.choice"
+        return f"{label} 的值“{error.get('input')}”不在可选范围内", f"只能是：{choices}", "field.choice"
     if kind == "string_pattern_mismatch":
         if name == "source_url":
             return "source_url 应为以 http:// 或 https:// 开头的网址", "", "field.url"
-        return f"{where} 的值“{error.get('input')}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
+        return f"{label} 的值“{error.get('input')}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{where} 不能小于 {error.get('ctx', {}).get('ge', error.get('ctx', {}).get('gt'))}", "", "field.range"
+        return f"{label} 不能小于 {ctx.get('ge', ctx.get('gt'))}", "", "field.range"
     if kind in ("less_than_equal", "less_than"):
-        return f"{where} 不能大于 {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))}", "", "field.range"
+        return f"{label} 不能大于 {ctx.get('le', ctx.get('lt'))}", "", "field.range"
     if kind == "value_error":
-        text = str(error.get("ctx", {}).get("error", error.get("msg", "")))
+        text = str(ctx.get("error", error.get("msg", "")))
         code = "field.date" if "日期" in text else "field.value"
-        return (f"{where}：{text}" if where else text), "", code
+        model = _model_at(cls, loc + ("",))
+        if model is Period:
+            code = "field.period"
+        if model is not None and model is not cls and not isinstance(name, str):
+            return text, "", code  # a rule about a whole entry (e.g. one honour recipient): the line says which
+        return (f"{label}：{text}" if label else text), "", code
     if kind in ("too_short", "string_too_short") and isinstance(error.get("input"), list):
-        return f"{_field_label(owner, name)} 至少要有一项", "", "field.empty"
+        return f"{label} 至少要有一项", "", "field.empty"
+    if error.get("input", "") is None and kind in _TYPE_MESSAGES:
+        return f"{label} 不能为空", "填写内容，或删除这一行", "field.empty"
     described = _TYPE_MESSAGES.get(kind)
     if described:
-        return f"{_field_label(owner, name)} {described}", "", "field.type"
-    return f"{where}：{error.get('msg')}", "", "field.invalid"
+        return f"{label} {described}", "", "field.type"
+    return f"{label}：{error.get('msg')}", "", "field.invalid"
+
+
+def _error_position(raw: RawRecord, error: dict) -> Position:
+    """Where to point for one pydantic error: the key, the value, or the parent."""
+    assert raw.doc is not None
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        return raw.doc.position(loc, key=True)
+    if error["type"] == "missing":
+        return raw.doc.position(loc[:-1]) if len(loc) > 1 else Position(raw.file, 1 + raw.doc.line_offset, 1)
+    if error["type"] == "value_error" and _model_at(raw.cls, loc + ("",)) is Period and loc + ("end",) in raw.doc.values:
+        return raw.doc.position(loc + ("end",))  # an end before its start: point at the end
+    return raw.doc.position(loc)
+
+
+def _stand_in(info: Any) -> Any:
+    """A value a required field accepts, standing in for a broken one (never shown)."""
+    annotation = info.annotation
+    if annotation is dt.date or "date" in str(annotation).lower():
+        return "2000-01-01"
+    if isinstance(annotation, type) and issubclass(annotation, (int, float)):
+        return 0
+    return "-"
+
+
+def _salvage(raw: RawRecord, errors: list) -> tuple[Record, frozenset[str]] | None:
+    """The record without its broken top-level fields, or None when that cannot pass."""
+    assert raw.doc is not None
+    if not isinstance(raw.doc.data, dict) or any(not error["loc"] for error in errors):
+        return None
+    broken = {error["loc"][0] for error in errors}
+    data = {key: value for key, value in raw.doc.data.items() if key not in broken}
+    for name in broken:
+        info = raw.cls.model_fields.get(name) if isinstance(name, str) else None
+        if info is not None and info.is_required():
+            data[name] = _stand_in(info)
+    try:
+        record = raw.cls.model_validate(data)
+    except ValidationError:
+        return None
+    record._id = raw.id
+    record._file = raw.file
+    if isinstance(record, Story):
+        record._body = raw.body
+        record._body_line = raw.body_line
+    return record, frozenset(str(name) for name in broken)
 
 
 def _validate_models(raws: list[RawRecord], problems: Problems, result: Validated) -> None:
@@ -144,25 +223,29 @@ def _validate_models(raws: list[RawRecord], problems: Problems, result: Validate
         key = (kind, raw.id)
         if key in first_file:
             problems.add(
-                raw.doc.position(()),
+                Position(raw.file, 1, 1),
                 f"编号 {raw.id} 重复：{first_file[key]} 已使用同一个{raw.cls.label}编号",
                 "id.duplicate",
-                hint="每个文件名（编号）只能用一次，请改名其中一个",
+                hint="每个文件名（编号）只能用一次，请改名其中一个" + ("（子文件夹不同也算重复）" if kind == "story" else ""),
             )
             continue
         first_file[key] = raw.file
+        # Unreadable and invalid records still count as seen, so references to
+        # them do not add "not found" noise to the problem they already have.
         result.seen_ids[kind].add(raw.id)
+        if raw.doc is None:
+            continue
         try:
             record = raw.cls.model_validate(raw.doc.data)
         except ValidationError as exc:
-            for error in exc.errors():
+            errors = exc.errors()
+            for error in errors:
                 message, hint, code = describe_model_error(raw.cls, error)
-                loc = tuple(error["loc"])
-                key_position = error["type"] in ("extra_forbidden",)
-                position = raw.doc.position(loc, key=key_position)
-                if error["type"] == "missing":
-                    position = raw.doc.position(loc[:-1]) if len(loc) > 1 else Position(raw.file, 1 + raw.doc.line_offset, 1)
-                problems.add(position, message, code, hint=hint)
+                problems.add(_error_position(raw, error), message, code, hint=hint)
+            salvaged = _salvage(raw, errors)
+            if salvaged is not None:
+                result.salvaged[key] = salvaged
+                result.raw[key] = raw
             continue
         record._id = raw.id
         record._file = raw.file
@@ -207,34 +290,39 @@ def _refs(record: Record) -> Iterator[tuple[tuple, str, str]]:
 
 
 def _check_references(result: Validated, settings: Settings, problems: Problems) -> None:
-    for kind, records in result.records.items():
-        for record in records.values():
-            raw = result.raw[(kind, record.id)]
-            for path, target_kind, target in _refs(record):
-                if target in result.seen_ids[target_kind]:
-                    target_record = result.records[target_kind].get(target)
-                    if target_record is not None and target_record.draft and not record.draft and not settings.include_drafts:
-                        problems.add(
-                            raw.doc.position(path),
-                            f"引用的{RECORD_TYPES[target_kind].label} {target} 是草稿，发布时不会显示这个链接",
-                            "ref.draft",
-                            severity="warning",
-                        )
-                    continue
-                label = RECORD_TYPES[target_kind].label
-                other_kinds = [k for k, ids in result.seen_ids.items() if target in ids and k != target_kind]
-                if other_kinds:
-                    wrong = RECORD_TYPES[other_kinds[0]].label
+    for record, raw, _ in result.checkable():
+        assert raw.doc is not None
+        for path, target_kind, target in _refs(record):
+            if target in result.seen_ids[target_kind]:
+                target_record = result.records[target_kind].get(target)
+                if target_record is not None and target_record.draft and not record.draft and not settings.include_drafts:
                     problems.add(
                         raw.doc.position(path),
-                        f"{target} 是{wrong}，这里需要{label}",
-                        "ref.kind",
-                        hint=f"把{wrong}写到对应的字段，或改为{label}编号",
+                        f"引用的{RECORD_TYPES[target_kind].label} {target} 是草稿，发布时不会显示这个链接",
+                        "ref.draft",
+                        severity="warning",
                     )
-                    continue
-                close = difflib.get_close_matches(target, sorted(result.seen_ids[target_kind]), n=3, cutoff=0.5)
-                hint = ("是不是：" + "、".join(close)) if close else f"在 {RECORD_TYPES[target_kind].folder}/ 中找不到相近的编号"
-                problems.add(raw.doc.position(path), f"找不到{label} {target}", "ref.unknown", hint=hint)
+                continue
+            label = RECORD_TYPES[target_kind].label
+            other_kinds = [k for k, ids in result.seen_ids.items() if target in ids and k != target_kind]
+            if other_kinds:
+                wrong = RECORD_TYPES[other_kinds[0]].label
+                problems.add(
+                    raw.doc.position(path),
+                    f"{target} 是{wrong}，这里需要{label}",
+                    "ref.kind",
+                    hint=f"把{wrong}写到对应的字段，或改为{label}编号",
+                )
+                continue
+            same = [rid for rid in sorted(result.seen_ids[target_kind]) if rid.lower() == target.lower()]
+            close = difflib.get_close_matches(target, sorted(result.seen_ids[target_kind]), n=3, cutoff=0.5)
+            if same:
+                hint = f"文件名 {same[0]} 不是有效编号，改为小写的 {target} 即可"
+            elif close:
+                hint = "是不是：" + "、".join(close)
+            else:
+                hint = f"在 {RECORD_TYPES[target_kind].folder}/ 中找不到相近的编号"
+            problems.add(raw.doc.position(path), f"找不到{label} {target}", "ref.unknown", hint=hint)
 
 
 # --- vocabularies -----------------------------------------------------------
@@ -243,45 +331,44 @@ def _check_references(result: Validated, settings: Settings, problems: Problems)
 def _check_vocabularies(result: Validated, settings: Settings, problems: Problems) -> None:
     known_fields = settings.field_by_name
     field_names = "、".join(settings.fields.values())
-    for kind, records in result.records.items():
-        for record in records.values():
-            raw = result.raw[(kind, record.id)]
-            for i, value in enumerate(getattr(record, "fields", []) or []):
-                if value not in known_fields:
-                    close = difflib.get_close_matches(value, list(settings.fields.values()), n=1, cutoff=0.4)
-                    problems.add(
-                        raw.doc.position(("fields", i)),
-                        f"服务领域“{value}”不在站点配置的范围内",
-                        "vocab.field",
-                        hint=(f"是不是“{close[0]}”？" if close else "") + f"可选：{field_names}",
-                    )
-            if isinstance(record, Honor) and record.level not in settings.honor_levels:
+    for record, raw, broken in result.checkable():
+        assert raw.doc is not None
+        for i, value in enumerate(getattr(record, "fields", []) or []):
+            if value not in known_fields:
+                close = difflib.get_close_matches(value, list(settings.fields.values()), n=1, cutoff=0.4)
                 problems.add(
-                    raw.doc.position(("level",)),
-                    f"级别“{record.level}”不在可选范围内",
-                    "vocab.level",
-                    hint="可选：" + "、".join(settings.honor_levels),
+                    raw.doc.position(("fields", i)),
+                    f"服务领域“{value}”不在站点配置的范围内",
+                    "vocab.field",
+                    hint=(f"是不是“{close[0]}”？" if close else "") + f"可选：{field_names}",
                 )
-            if isinstance(record, Organization) and record.kind and record.kind not in settings.organization_kinds:
-                problems.add(
-                    raw.doc.position(("kind",)),
-                    f"组织类型“{record.kind}”不在可选范围内",
-                    "vocab.kind",
-                    hint="可选：" + "、".join(settings.organization_kinds) + "（可在 mkdocs.yml 的 organization_kinds 中增加）",
-                )
-            if isinstance(record, Honor):
-                for ci, category in enumerate(record.categories):
-                    seen: set[tuple[str, str]] = set()
-                    for ri, recipient in enumerate(category.recipients):
-                        ref = next(((k, getattr(recipient, k)) for k in ("volunteer", "organization", "project", "name") if getattr(recipient, k)), None)
-                        if ref in seen:
-                            problems.add(
-                                raw.doc.position(("categories", ci, "recipients", ri)),
-                                f"“{ref[1]}”在类别“{category.name}”中重复出现",
-                                "honor.duplicate",
-                                severity="warning",
-                            )
-                        seen.add(ref)
+        if isinstance(record, Honor) and "level" not in broken and record.level not in settings.honor_levels:
+            problems.add(
+                raw.doc.position(("level",)),
+                f"级别“{record.level}”不在可选范围内",
+                "vocab.level",
+                hint="可选：" + "、".join(settings.honor_levels),
+            )
+        if isinstance(record, Organization) and record.kind and record.kind not in settings.organization_kinds:
+            problems.add(
+                raw.doc.position(("kind",)),
+                f"组织类型“{record.kind}”不在可选范围内",
+                "vocab.kind",
+                hint="可选：" + "、".join(settings.organization_kinds) + "（可在 mkdocs.yml 的 organization_kinds 中增加）",
+            )
+        if isinstance(record, Honor):
+            for ci, category in enumerate(record.categories):
+                seen: set[tuple[str, str]] = set()
+                for ri, recipient in enumerate(category.recipients):
+                    ref = next(((k, getattr(recipient, k)) for k in ("volunteer", "organization", "project", "name") if getattr(recipient, k)), None)
+                    if ref in seen:
+                        problems.add(
+                            raw.doc.position(("categories", ci, "recipients", ri)),
+                            f"“{ref[1]}”在类别“{category.name}”中重复出现",
+                            "honor.duplicate",
+                            severity="warning",
+                        )
+                    seen.add(ref)
 
 
 # --- media ------------------------------------------------------------------
@@ -294,22 +381,75 @@ def media_fields(record: Record) -> Iterator[tuple[tuple, str]]:
             yield (name,), value
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# ![alt](target "title") and <img src="target">
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+# Markdown fields of the YAML records (stories keep theirs after the front matter).
+MARKDOWN_FIELDS = ("bio", "body")
+
+
+def _is_remote(target: str) -> bool:
+    return bool(_REMOTE.match(target)) and not re.match(r"^[a-zA-Z]:[\\/]", target)
 
 
 def story_images(story: Story) -> Iterator[tuple[int, str]]:
     """(line, path) of each local image inside a story body."""
     for match in _MD_IMAGE.finditer(story.body):
-        target = match.group(1)
-        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("//"):
+        target = match.group(2)
+        if _is_remote(target):
             continue
         line = story._body_line + story.body[: match.start()].count("\n")
         yield line, target
 
 
+def body_images(record: Record) -> Iterator[str]:
+    """The local image paths written in a record's Markdown (story body, bio, body)."""
+    texts = [record.body] if isinstance(record, Story) else [getattr(record, name, "") or "" for name in MARKDOWN_FIELDS]
+    for text in texts:
+        for match in _MD_IMAGE.finditer(text):
+            if not _is_remote(match.group(2)):
+                yield match.group(2)
+
+
+def _markdown_texts(record: Record, raw: RawRecord) -> Iterator[tuple[str, str, int]]:
+    """(markdown, where, offset of that markdown in the file's text) for each Markdown part."""
+    if isinstance(record, Story):
+        start = _line_start(raw.text, record._body_line)
+        yield record.body, "正文", start if raw.text[start : start + len(record.body)] == record.body else -1
+        return
+    for name in MARKDOWN_FIELDS:
+        text = getattr(record, name, "") or ""
+        if text:
+            yield text, f"字段 {name} ", -1
+
+
+def _line_start(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+def _offset_position(file: str, text: str, offset: int) -> Position:
+    before = text[:offset]
+    return Position(file, before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def _markdown_position(raw: RawRecord, markdown: str, base: int, match: re.Match, fallback: Position) -> Position:
+    """Where a match inside a Markdown part sits in the file."""
+    if base >= 0:
+        return _offset_position(raw.file, raw.text, base + match.start())
+    found = raw.text.find(match.group(0))  # a block scalar keeps the text verbatim
+    return _offset_position(raw.file, raw.text, found) if found >= 0 else fallback
+
+
 def resolve_media(settings: Settings, value: str) -> Path | None:
     """The file a media path names, or None when it escapes the content folder."""
-    if value.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", value):
+    if value.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", value):
         return None
     path = (settings.content_dir / value).resolve()
     try:
@@ -319,34 +459,66 @@ def resolve_media(settings: Settings, value: str) -> Path | None:
     return path
 
 
+# Formats every browser shows; anything else Pillow can open (TIFF, BMP, PSD...) is refused.
+WEB_IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF")
+
+
 def check_image(path: Path, settings: Settings) -> str | None:
-    """Why an image cannot be published, or None. Reads only the header."""
+    """Why an image cannot be published, or None.
+
+    The pixel count is read from the header and checked before any decoding,
+    so a decompression bomb is never expanded. A JPEG is then decoded at 1/8
+    scale (every byte of it is still read), other formats in full, so a
+    truncated or corrupt file is caught here rather than halfway through a
+    build.
+    """
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     if not path.is_file():
         return "missing"
     try:
-        with Image.open(path) as image:
-            width, height = image.size
-            if width * height > settings.max_image_pixels:
-                return f"too-large:{width}x{height}"
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > settings.max_image_pixels:
+                    return f"too-large:{width}×{height}"
+                if image.format not in WEB_IMAGE_FORMATS:
+                    return f"format:{image.format}"
+                if image.format in ("JPEG", "MPO"):
+                    image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                image.load()
     except UnidentifiedImageError:
         return "not-image"
-    except Image.DecompressionBombError:
-        return "too-large:?"
-    except (OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, above ours
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        return f"too-large:{int(pixels.group(1)):,}" if pixels else "too-large:?"
+    except PermissionError:
+        return "unreadable"
+    except Exception:  # noqa: BLE001 - any decoder failure means the file is broken
         return "broken"
     return None
 
 
-def _media_problem(position: Position, value: str, reason: str, settings: Settings, problems: Problems) -> None:
+def _media_problem(position: Position, value: str, reason: str, settings: Settings, problems: Problems, hint: str = "") -> None:
     if reason == "escape":
         problems.add(position, f"图片路径“{value}”超出了 content/ 目录", "media.escape", hint="图片放在 content/media/ 下，路径写成 media/xxx.jpg")
+    elif reason == "remote":
+        problems.add(position, f"图片“{value}”是外部网址：网站不得从其他网站加载图片", "media.remote", hint="把图片下载后放到 content/media/ 下，再写成 media/xxx.jpg")
+    elif reason == "html":
+        problems.add(position, f"正文用 <img> 引用了图片“{value}”，这种写法的图片不会发布", "media.html", hint="改用 Markdown 写法：![图片说明](media/xxx.jpg)")
     elif reason == "missing":
-        problems.add(position, f"找不到图片 {value}", "media.missing", hint="路径相对于 content/ 目录，注意大小写和扩展名")
+        problems.add(position, f"找不到图片 {value}", "media.missing", hint=hint or "路径相对于 content/ 目录，注意大小写和扩展名")
+    elif reason == "case":
+        problems.add(position, f"图片路径 {value} 的大小写与文件名不一致", "media.case", hint=hint + "（网站服务器区分大小写）")
+    elif reason == "unreadable":
+        problems.add(position, f"图片 {value} 无法读取（没有权限）", "media.unreadable", hint="检查文件权限")
     elif reason == "not-image":
-        problems.add(position, f"{value} 不是可识别的图片", "media.not-image", hint="请使用 JPEG、PNG 或 WebP 图片")
+        problems.add(position, f"{value} 不是可识别的图片", "media.not-image", hint="请使用 JPEG、PNG 或 WebP 图片（手机的 HEIC 照片请先转为 JPEG）")
+    elif reason.startswith("format:"):
+        problems.add(position, f"图片 {value} 是 {reason.split(':', 1)[1]} 格式，浏览器无法显示", "media.format", hint="请转为 JPEG、PNG 或 WebP")
     elif reason == "broken":
         problems.add(position, f"图片 {value} 已损坏，无法读取", "media.broken", hint="重新导出或换一张图片")
     elif reason.startswith("too-large"):
@@ -359,28 +531,110 @@ def _media_problem(position: Position, value: str, reason: str, settings: Settin
         )
 
 
+class _MediaFinder:
+    """Checks media paths once each, with exact case, and suggests near names."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.checked: dict[Path, str | None] = {}
+        self.listings: dict[Path, set[str]] = {}
+        self._all: list[str] | None = None
+
+    def _listing(self, folder: Path) -> set[str]:
+        if folder not in self.listings:
+            try:
+                self.listings[folder] = {entry.name for entry in folder.iterdir()}
+            except OSError:
+                self.listings[folder] = set()
+        return self.listings[folder]
+
+    def _exact_case(self, path: Path) -> bool:
+        current = self.settings.content_dir
+        for part in path.relative_to(current).parts:
+            if part not in self._listing(current):
+                return False
+            current = current / part
+        return True
+
+    def all_files(self) -> list[str]:
+        if self._all is None:
+            root = self.settings.content_dir
+            self._all = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        return self._all
+
+    def suggestion(self, value: str) -> str:
+        wanted = value.replace("\\", "/").lstrip("./")
+        same = [p for p in self.all_files() if p.lower() == wanted.lower()]
+        close = same or difflib.get_close_matches(wanted, self.all_files(), n=2, cutoff=0.75)
+        advice = "路径要用 / 分隔，不能用 \\。" if "\\" in value else ""
+        return advice + ("是不是：" + "、".join(close) if close else "路径相对于 content/ 目录，注意大小写和扩展名")
+
+    def reason(self, value: str) -> tuple[str | None, str]:
+        if _is_remote(value):
+            return "remote", ""
+        path = resolve_media(self.settings, value)
+        if path is None:
+            return "escape", ""
+        if path not in self.checked:
+            reason = check_image(path, self.settings)
+            if reason is None and not self._exact_case(path):
+                reason = "case"
+            self.checked[path] = reason
+        reason = self.checked[path]
+        return reason, (self.suggestion(value) if reason in ("missing", "case") else "")
+
+
 def _check_media(result: Validated, settings: Settings, problems: Problems) -> None:
-    checked: dict[Path, str | None] = {}
+    finder = _MediaFinder(settings)
 
     def check(position: Position, value: str) -> None:
-        path = resolve_media(settings, value)
-        if path is None:
-            _media_problem(position, value, "escape", settings, problems)
-            return
-        if path not in checked:
-            checked[path] = check_image(path, settings)
-        reason = checked[path]
+        reason, hint = finder.reason(value)
         if reason:
-            _media_problem(position, value, reason, settings, problems)
+            _media_problem(position, value, reason, settings, problems, hint)
 
-    for kind, records in result.records.items():
-        for record in records.values():
-            raw = result.raw[(kind, record.id)]
-            for path, value in media_fields(record):
-                check(raw.doc.position(path), value)
-            if isinstance(record, Story):
-                for line, value in story_images(record):
-                    check(Position(raw.file, line, 1), value)
+    for record, raw, _ in result.checkable():
+        assert raw.doc is not None
+        for path, value in media_fields(record):
+            check(raw.doc.position(path), value)
+        for markdown, _, base in _markdown_texts(record, raw):
+            fallback = raw.doc.position((MARKDOWN_FIELDS[0],) if not isinstance(record, Story) else ())
+            for match in _MD_IMAGE.finditer(markdown):
+                position = _markdown_position(raw, markdown, base, match, fallback)
+                value = match.group(2)
+                if not _is_remote(value) and not value.startswith("media/") and resolve_media(settings, value) is not None:
+                    # Only media/ links are rewritten for each page and published.
+                    problems.add(position, f"正文图片 {value} 不在 media/ 下，发布后会显示不出来", "media.location", hint="把图片放到 content/media/ 下，写成 media/xxx.jpg")
+                    continue
+                check(position, value)
+            for match in _HTML_IMG.finditer(markdown):
+                reason = "remote" if _is_remote(match.group(1)) else "html"
+                _media_problem(_markdown_position(raw, markdown, base, match, fallback), match.group(1), reason, settings, problems)
+
+
+# --- accessibility ----------------------------------------------------------
+
+_ALT_FIELDS = (("photo", "photo_alt", "照片"), ("cover", "cover_alt", "封面图"))
+
+
+def _check_alt_text(result: Validated, problems: Problems) -> None:
+    """Images without a text alternative: warnings, the page still works."""
+    hint = "用一句话描述图片内容，供视障读者的读屏软件朗读，也在图片加载失败时显示"
+    for record, raw, _ in result.checkable():
+        assert raw.doc is not None
+        for image_field, alt_field, label in _ALT_FIELDS:
+            if getattr(record, image_field, None) and not (getattr(record, alt_field, None) or "").strip():
+                problems.add(raw.doc.position((image_field,), key=True), f"{label}缺少文字说明 {alt_field}", "a11y.alt", severity="warning", hint=f"增加 {alt_field}: {hint}")
+        for markdown, where, base in _markdown_texts(record, raw):
+            fallback = raw.doc.position((MARKDOWN_FIELDS[0],) if not isinstance(record, Story) else ())
+            for match in _MD_IMAGE.finditer(markdown):
+                if not match.group(1).strip():
+                    problems.add(
+                        _markdown_position(raw, markdown, base, match, fallback),
+                        f"{where.strip()}中的图片 {match.group(2)} 缺少文字说明",
+                        "a11y.alt",
+                        severity="warning",
+                        hint=f"写在方括号里：![图片说明]({match.group(2)})；{hint}",
+                    )
 
 
 # --- privacy ----------------------------------------------------------------
@@ -395,7 +649,7 @@ def is_resident_id(number: str) -> bool:
     """GB 11643-1999: 17 digits, then a check digit (0-9 or X)."""
     if len(number) != 18 or not number[:17].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17].upper():
         return False
     year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
@@ -412,61 +666,62 @@ def find_personal_numbers(text: str) -> Iterator[tuple[int, str, str]]:
         yield match.start(), "mobile", f"{match.group(1)}****{match.group(3)}"
 
 
-def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, path + (index,))
-    elif isinstance(data, int) and not isinstance(data, bool):
-        yield path, str(data)
+def _owner(raw: RawRecord, line: int) -> str | None:
+    """The top-level field written on or above `line`, or None (story body, file start)."""
+    if raw.doc is None:
+        return None
+    if raw.cls is Story and line >= raw.body_line:
+        return None
+    best: tuple[int, str] | None = None
+    for path, (key_line, _) in raw.doc.keys.items():
+        key_line += raw.doc.line_offset
+        if len(path) == 1 and key_line <= line and (best is None or key_line >= best[0]):
+            best = (key_line, str(path[0]))
+    return best[1] if best else None
 
 
-def _report_number(position: Position, kind: str, masked: str, where: str, problems: Problems) -> None:
-    if kind == "id":
-        problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
-    else:
-        problems.add(position, f"{where}含有手机号（{masked}），不得公开", "privacy.mobile", hint="删除手机号；组织可在 phone 字段公开办公电话")
-
-
-def _check_privacy(raws: list[RawRecord], result: Validated, settings: Settings, problems: Problems) -> None:
+def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
+    """ID and mobile numbers anywhere in a file, parsed or not, comments included."""
     for raw in raws:
-        data = raw.doc.data if isinstance(raw.doc.data, dict) else {}
-        for path, text in _strings(data):
-            if raw.cls is Organization and path == ("phone",):
-                continue
-            for offset, kind, masked in find_personal_numbers(text):
-                position = raw.doc.position(path)
-                if "\n" in text:
-                    position = position.at(position.line + 1 + text[:offset].count("\n"), 1)
-                _report_number(position, kind, masked, f"字段 {path[0]} ", problems)
-        if raw.cls is Story:
-            for offset, kind, masked in find_personal_numbers(raw.body):
-                line = raw.body_line + raw.body[:offset].count("\n")
-                _report_number(Position(raw.file, line, 1), kind, masked, "正文", problems)
-    for volunteer in result.records["volunteer"].values():
-        assert isinstance(volunteer, Volunteer)
-        raw = result.raw[("volunteer", volunteer.id)]
+        for offset, kind, masked in find_personal_numbers(raw.text):
+            position = _offset_position(raw.file, raw.text, offset)
+            owner = _owner(raw, position.line)
+            if raw.cls is Story and raw.doc is not None and position.line >= raw.body_line:
+                where = "正文"
+            else:
+                where = f"字段 {owner} " if owner else "文件中"
+            if kind == "id":
+                problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
+            elif raw.cls is Organization and owner == "phone":
+                problems.add(position, f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开", "privacy.mobile", hint="改为单位的座机号码")
+            else:
+                problems.add(position, f"{where}含有手机号（{masked}），不得公开", "privacy.mobile", hint="删除手机号；组织可在 phone 字段公开办公电话（座机）")
+
+
+def _check_consent(result: Validated, settings: Settings, problems: Problems) -> None:
+    for volunteer, raw, broken in result.checkable():
+        if not isinstance(volunteer, Volunteer) or broken & {"consent", "draft"}:
+            continue
+        if volunteer.draft and not settings.include_drafts:
+            continue  # not published; checked again when it is
+        assert raw.doc is not None
         consent = volunteer.consent
         if consent is None or not consent.publish:
             problems.add(
-                raw.doc.position(("consent",) if consent else ()),
+                raw.doc.position(("consent", "publish") if consent else ()),
                 f"志愿者 {volunteer.name} 没有同意公开的记录（consent.publish: true），不能发布",
                 "privacy.consent",
                 hint="取得本人（未满十四周岁由监护人）同意后填写 consent，或设为 draft: true",
             )
             continue
-        if volunteer.photo and not consent.portrait:
+        if volunteer.photo and not consent.portrait and "photo" not in broken:
             problems.add(
                 raw.doc.position(("photo",)),
                 f"志愿者 {volunteer.name} 有照片，但没有同意使用肖像（consent.portrait: true）",
                 "privacy.portrait",
                 hint="取得肖像使用同意，或删除 photo",
             )
-        if volunteer.birth_year and settings.build_date.year - volunteer.birth_year <= 14 and consent.by != "监护人":
+        if volunteer.birth_year and "birth_year" not in broken and settings.build_date.year - volunteer.birth_year <= 14 and consent.by != "监护人":
             problems.add(
                 raw.doc.position(("consent", "by")),
                 f"志愿者 {volunteer.name} 可能未满十四周岁（{volunteer.birth_year} 年出生），须由监护人同意（consent.by: 监护人）",
@@ -476,11 +731,13 @@ def _check_privacy(raws: list[RawRecord], result: Validated, settings: Settings,
 
 
 def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> Validated:
-    """Models, then references and vocabularies, then media and privacy."""
+    """Models, then references and vocabularies, then media, alt text and privacy."""
     result = Validated()
     _validate_models(raws, problems, result)
     _check_references(result, settings, problems)
     _check_vocabularies(result, settings, problems)
     _check_media(result, settings, problems)
-    _check_privacy(raws, result, settings, problems)
+    _check_alt_text(result, problems)
+    _check_personal_numbers(raws, problems)
+    _check_consent(result, settings, problems)
     return result
