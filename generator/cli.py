@@ -1,17 +1,148 @@
-"""Command line: `leifeng check` (more commands join here)."""
+"""Command line: `leifeng check` and `leifeng schema`.
+
+`leifeng check` reads the `leifeng` plugin settings from mkdocs.yml with
+MkDocs' own configuration loader, so it sees exactly the settings a build
+sees, then runs the same checks as `mkdocs build` (`plugin.run_checks`)
+without building anything.
+
+Exit status: 0 when there is no error (warnings allowed), 1 when the content
+has errors (or `schema --check` finds stale files), 2 when the command line
+or mkdocs.yml is wrong.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """mkdocs.yml cannot be used; the message says why, in Chinese."""
+
+
+def _out(text: str, stream=None) -> None:
+    """Write UTF-8 whatever the console encoding (Windows consoles are often GBK)."""
+    stream = stream or sys.stdout
+    data = (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text-only stream (tests capturing output)
+        stream.write(data.decode("utf-8"))
+
+
+def load_settings(config_file: str | None):
+    """The settings the `leifeng` plugin would use for `mkdocs build`."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    from .plugin import LeifengPlugin, settings_for
+    from .settings import SettingsError
+
+    path = Path(config_file or "mkdocs.yml")
+    if not path.is_file():
+        where = "" if config_file else f"（当前目录 {Path.cwd()}）"
+        raise UsageError(f"找不到 {path}{where}：请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("mkdocs.yml：%(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(config_file=str(path))
+    except (exceptions.ConfigurationError, exceptions.Abort) as exc:
+        raise UsageError(f"{path} 有误，无法读取：{exc}") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}：{exc.strerror}") from None
+    finally:
+        logger.removeHandler(handler)
+    plugin = next((p for p in config.plugins.values() if isinstance(p, LeifengPlugin)), None)
+    if plugin is None:
+        raise UsageError(f"{path} 的 plugins 中没有启用 leifeng 插件")
+    try:
+        return settings_for(plugin.config, config.config_file_path)
+    except SettingsError as exc:
+        raise UsageError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
+
+
+def _github_prefix(root: Path) -> str:
+    """Annotations name files from the repository root; mkdocs.yml may sit in a sub-folder."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    try:
+        relative = root.resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative + "/"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .plugin import run_checks
+    from .problems import format_github, format_json, format_text
+
+    settings = load_settings(args.config_file)
+    _, problems = run_checks(settings)
+    if args.format == "github":
+        report = format_github(problems, prefix=_github_prefix(settings.root))
+    elif args.format == "json":
+        report = format_json(problems)
+    else:
+        report = format_text(problems)
+    _out(report)
+    return EXIT_ERRORS if problems.errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import check_schemas, write_schemas
+
+    settings = None
+    if args.config_file or Path("mkdocs.yml").is_file():
+        settings = load_settings(args.config_file)
+    out = Path(args.out)
+    if args.check:
+        stale = check_schemas(out, settings)
+        if stale:
+            _out("以下 JSON Schema 与内容模型或 mkdocs.yml 不一致，请运行 leifeng schema --out " + args.out + " 重新生成：\n  " + "\n  ".join(stale))
+            return EXIT_ERRORS
+        _out(f"{out} 中的 JSON Schema 是最新的。")
+        return EXIT_OK
+    written = write_schemas(out, settings)
+    _out(f"已写入 {len(written)} 个 JSON Schema 到 {out}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leifeng", description="学雷锋志愿服务宣传网站生成器")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    check = sub.add_parser("check", help="检查全部内容（不生成网站）", description="检查 content/ 和 stories/ 中的全部内容，列出所有问题及其文件和行号。")
+    check.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml）")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text", help="text：按文件分组（默认）；github：GitHub Actions 标注加完整报告；json：机器可读")
+    check.set_defaults(run=cmd_check)
+
+    schema = sub.add_parser("schema", help="生成供编辑器使用的 JSON Schema", description="由内容模型生成每类记录的 JSON Schema（服务领域等可选值取自 mkdocs.yml）。")
+    schema.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml，没有则用默认可选值）")
+    schema.add_argument("--out", required=True, metavar="目录", help="写入的目录，如 .vscode/schemas")
+    schema.add_argument("--check", action="store_true", help="只检查目录中的文件是否最新，不写入")
+    schema.set_defaults(run=cmd_schema)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="leifeng", description="学雷锋志愿服务宣传网站生成器")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="检查内容")
-    args = parser.parse_args(argv)
-    return 0 if args.command else 1
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        _out(f"leifeng {args.command}：{exc}", sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

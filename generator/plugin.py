@@ -43,6 +43,13 @@ class ContentError(PluginError):
     """The content has errors; the message lists them all."""
 
 
+def settings_for(options: PluginConfig, config_file_path: str | None, *, serving: bool = False) -> Settings:
+    """The steps' settings from the plugin's options; `leifeng check` uses the same."""
+    root = Path(config_file_path or ".").resolve().parent
+    include_drafts = options.drafts == "show" or (options.drafts == "auto" and serving)
+    return make_settings(dict(options), root, include_drafts=include_drafts)
+
+
 def run_checks(settings: Settings) -> tuple[Catalog | None, Problems]:
     """load -> validate -> catalog; the catalog is None when there are errors."""
     problems = Problems()
@@ -71,10 +78,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        drafts = self.config.drafts
-        include_drafts = drafts == "show" or (drafts == "auto" and self.serving)
         try:
-            self.settings = make_settings(dict(self.config), root, include_drafts=include_drafts)
+            self.settings = settings_for(self.config, config.config_file_path, serving=self.serving)
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
         self.media = MediaCache(root / ".cache" / "media")

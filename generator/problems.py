@@ -9,9 +9,10 @@ as written in the files.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -24,7 +25,7 @@ class Position:
     line: int = 0
     column: int = 0
 
-    def at(self, line: int, column: int = 0) -> "Position":
+    def at(self, line: int, column: int = 0) -> Position:
         return Position(self.file, line, column)
 
 
@@ -112,16 +113,17 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(problems: Problems) -> str:
+def format_github(problems: Problems, prefix: str = "") -> str:
     """GitHub Actions workflow commands, then the full text report.
 
     GitHub shows at most 10 annotations of each kind per step, so the text
-    report follows for everything else.
+    report follows for everything else. `prefix` is the folder of mkdocs.yml
+    inside the repository (annotations name files from the repository root).
     """
     lines = []
     for p in problems:
         kind = "error" if p.severity == "error" else "warning"
-        props = [f"file={_escape_property(p.position.file)}"]
+        props = [f"file={_escape_property(prefix + p.position.file)}"]
         if p.position.line:
             props.append(f"line={p.position.line}")
         if p.position.column:
