@@ -122,6 +122,17 @@ class Catalog:
         self._story_index = {s.id: i for i, s in enumerate(self.stories)}
         self._index()
 
+    def all_records(self) -> list[Record]:
+        """Every published record, stories last."""
+        return [
+            *self.volunteers.values(),
+            *self.organizations.values(),
+            *self.projects.values(),
+            *self.themes.values(),
+            *self.honors.values(),
+            *self.stories,
+        ]
+
     # --- indexes ------------------------------------------------------------
 
     def _index(self) -> None:

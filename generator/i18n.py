@@ -125,6 +125,24 @@ ZH_HANS: dict[str, str] = {
     "photo_alt": "{name}的照片",
     "skip_to_content": "跳到正文",
     "draft": "草稿（仅预览可见）",
+    # Sharing
+    "share": "分享",
+    "qr_label": "本页二维码",
+    "qr_caption": "扫一扫在手机打开",
+    "download_poster": "下载分享海报",
+    "copy_link": "复制链接",
+    "copied": "已复制",
+    "download_honor_pdf": "下载打印版名单（PDF）",
+    # Reader tools (theme/partials/reader-tools.html, theme/assets/reader.js)
+    "reader_tools": "阅读工具",
+    "font_size": "字号",
+    "font_standard": "标准",
+    "font_large": "大",
+    "font_xlarge": "超大",
+    "high_contrast": "高对比度",
+    "read_aloud": "朗读",
+    "read_stop": "停止",
+    "print": "打印",
 }
 
 TABLES = {"zh": MappingProxyType(ZH_HANS)}

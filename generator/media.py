@@ -1,10 +1,8 @@
-"""Step 6, assets: publish the images the site uses, and generated avatars.
+"""Generated avatars for volunteers without a photo, and media path rules.
 
-Only images referenced by published records are copied, so a photo of a
-person who has not consented never reaches the site. Every image is decoded,
-turned upright by its EXIF orientation and re-encoded without any metadata
-(EXIF, GPS, XMP, comments). Results are cached under `.cache/` by content
-hash, so an unchanged image costs one hash on the next build.
+Published photos go through `images.py`; this module draws the surname
+avatar (cached under `.cache/media/avatars/` by name) and says where a
+content media path is published.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw
 
 from .fonts import cjk_font
 
@@ -43,28 +41,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def clean_image(data: bytes) -> tuple[bytes, str]:
-    """Re-encode an image upright and without metadata. Returns (bytes, extension)."""
-    with Image.open(io.BytesIO(data)) as opened:
-        fmt = (opened.format or "PNG").upper()
-        image = ImageOps.exif_transpose(opened)
-        image.load()
-    out = io.BytesIO()
-    if fmt in ("JPEG", "MPO"):
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-        return out.getvalue(), ".jpg"
-    if fmt == "WEBP":
-        image.save(out, "WEBP", quality=82, method=4)
-        return out.getvalue(), ".webp"
-    if fmt == "GIF":
-        image.save(out, "GIF", optimize=True)
-        return out.getvalue(), ".gif"
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue(), ".png"
-
-
 @dataclass
 class MediaCache:
     """Content-addressed cache of processed images under `.cache/media/`."""
@@ -72,20 +48,6 @@ class MediaCache:
     directory: Path
     encoded: int = 0
     reused: int = 0
-
-    def cleaned(self, source: Path) -> Path:
-        data = source.read_bytes()
-        digest = hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + data).hexdigest()[:40]
-        for ext in (".jpg", ".png", ".webp", ".gif"):
-            cached = self.directory / "clean" / f"{digest}{ext}"
-            if cached.exists():
-                self.reused += 1
-                return cached
-        output, ext = clean_image(data)
-        cached = self.directory / "clean" / f"{digest}{ext}"
-        _atomic_write(cached, output)
-        self.encoded += 1
-        return cached
 
     def avatar(self, name: str, size: int = 256) -> Path:
         digest = hashlib.sha256(f"{PIPELINE_VERSION}\0avatar\0{size}\0{name}".encode()).hexdigest()[:40]

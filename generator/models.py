@@ -81,6 +81,10 @@ class Record(Model):
         return f"{self.folder}/{self.id}/"
 
     @property
+    def share_key(self) -> str:
+        return f"{self.record_type}:{self.id}"
+
+    @property
     def display_name(self) -> str:
         return getattr(self, "name", None) or getattr(self, "title", None) or self.id
 

@@ -15,6 +15,10 @@ from typing import Any, Sequence
 
 from .catalog import Catalog, ServiceField
 from .models import Record, Story
+from .reference import TITLE as REFERENCE_TITLE
+from .reference import field_reference_markdown
+
+REFERENCE_URI = "guide/fields.md"
 
 # The section pages that the default navigation holds, in order.
 SECTIONS: list[tuple[str, str]] = [
@@ -206,6 +210,9 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
     pages.append(PageSpec("honors/index.md", "honors.html", "光荣榜", "honors", extra={"years": catalog.honors_by_year()}, description="学雷锋志愿服务表彰名单"))
     for honor in catalog.honors.values():
         pages.append(PageSpec(record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""))
+
+    # The staff guide's field reference, derived from the models.
+    pages.append(PageSpec(REFERENCE_URI, "main.html", REFERENCE_TITLE, "reference", markdown=field_reference_markdown(s)))
 
     # Service fields: an index, and one page per field with its stories paginated.
     pages.append(PageSpec("fields/index.md", "fields.html", "服务领域", "fields", items=catalog.fields))

@@ -16,6 +16,7 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -26,11 +27,15 @@ from mkdocs.structure.pages import Page
 from . import feed
 from .catalog import Catalog
 from .i18n import strings_for
+from .images import ImagePipeline, ImageSet
 from .load import load_repository
-from .media import MediaCache, site_path_for
-from .pages import SECTIONS, PageSpec, build_pages
+from .markdown_images import ResponsiveImages
+from .media import MediaCache
+from .pages import REFERENCE_URI, SECTIONS, PageSpec, build_pages
 from .problems import Problems, format_text
 from .settings import PluginConfig, Settings, SettingsError, make_settings
+from .share import ShareImages, honor_sheet_file, qr_path
+from .sharing import honor_sheet, share_plan
 from .templating import register_filters
 from .validate import body_images, media_fields, resolve_media, validate
 
@@ -82,7 +87,15 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self.settings = settings_for(self.config, config.config_file_path, serving=self.serving)
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
-        self.media = MediaCache(root / ".cache" / "media")
+        self.cache_dir = root / ".cache"
+        self.media = MediaCache(self.cache_dir / "media")
+        self.images = ImagePipeline(self.cache_dir, self.settings.max_image_pixels)
+        self.share = ShareImages(self.cache_dir)
+        self.image_sets: dict[str, ImageSet] = {}
+        self._variant_index: dict[str, ImageSet] = {}
+        self.share_paths: dict[str, dict[str, str]] = {}
+        if not any(isinstance(e, ResponsiveImages) for e in config.markdown_extensions):
+            config.markdown_extensions.append(ResponsiveImages(self._lookup_image))
         self.auto_nav = not config.nav
         # Write into a staging folder next to the site; it replaces the site
         # only when the whole build has succeeded.
@@ -108,42 +121,62 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None and self.media is not None
         nav_uris = {uri for _, uri in SECTIONS}
+        if files.get_file_from_path("guide.md") is None:
+            # The field reference belongs to the staff guide; without the guide, leave it out.
+            self.specs.pop(REFERENCE_URI, None)
         for spec in self.specs.values():
             existing = files.get_file_from_path(spec.src_uri)
             if existing is not None:
                 files.remove(existing)  # a generated page wins over a stray file
             inclusion = InclusionLevel.INCLUDED if spec.src_uri in nav_uris else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=spec.markdown, inclusion=inclusion))
-        for site_path, source in self._media_files().items():
+        for site_path, source in sorted(self._media_files(config).items()):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         if self.auto_nav:
             docs = [f.src_uri for f in files.documentation_pages() if f.generated_by is None and f.src_uri not in nav_uris]
             config.nav = [{title: uri} for title, uri in SECTIONS] + sorted(docs)
         return files
 
-    def _media_files(self) -> dict[str, Path]:
-        """Published path -> processed file, for every image a published page shows."""
-        assert self.catalog is not None and self.media is not None and self.settings is not None
+    def _image_sources(self) -> dict[str, Path]:
+        """Content media path -> file, for every image a published page shows."""
+        assert self.catalog is not None and self.settings is not None
         wanted: dict[str, Path] = {}
-        records: list[Any] = [
-            *self.catalog.volunteers.values(),
-            *self.catalog.organizations.values(),
-            *self.catalog.projects.values(),
-            *self.catalog.themes.values(),
-            *self.catalog.stories,
-        ]
-        for record in records:
+        for record in self.catalog.all_records():
             for _, value in media_fields(record):
-                wanted.setdefault(site_path_for(value), resolve_media(self.settings, value))  # type: ignore[arg-type]
+                path = resolve_media(self.settings, value)
+                if path is not None:
+                    wanted.setdefault(value, path)
             for value in body_images(record):
                 path = resolve_media(self.settings, value)
                 if path is not None and value.startswith("media/"):
-                    wanted.setdefault(site_path_for(value), path)
-        published = {site_path: self.media.cleaned(source) for site_path, source in sorted(wanted.items())}
+                    wanted.setdefault(value, path)
+        return wanted
+
+    def _media_files(self, config: MkDocsConfig) -> dict[str, Path]:
+        """Published path -> file: image variants, avatars, share images, honour roll PDFs."""
+        assert self.catalog is not None and self.media is not None and self.settings is not None
+        sources = self._image_sources()
+        self.image_sets, published = self.images.prepare(sources)
+        self._variant_index = {v.fallback: image for image in self.image_sets.values() for v in image.variants}
+        avatars: dict[str, Path] = {}
         for volunteer in self.catalog.volunteers.values():
             if not volunteer.photo:
-                published[f"media/avatars/{volunteer.id}.png"] = self.media.avatar(volunteer.name)
+                avatars[volunteer.id] = self.media.avatar(volunteer.name)
+                published[f"media/avatars/{volunteer.id}.png"] = avatars[volunteer.id]
+        site_url = config.site_url or ""
+        if not site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：不生成分享海报和二维码（二维码需要网页的完整地址）")
+        plan = share_plan(self.catalog, config.site_name, site_url, sources, avatars)
+        self.share_paths = plan.paths
+        published.update(self.share.produce(plan.images))
+        for honor in self.catalog.honors.values():
+            sheet = honor_sheet(self.catalog, honor, config.site_name)
+            published[f"share/honors/{honor.id}.pdf"] = honor_sheet_file(sheet, self.cache_dir)
         return published
+
+    def _lookup_image(self, path: str) -> ImageSet | None:
+        """The image set for a content media path or for one of its published variants."""
+        return self.image_sets.get(path) or self._variant_index.get(path)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
@@ -158,10 +191,16 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         # Content paths are relative to content/; make them relative to this page's source.
         prefix = posixpath.relpath(".", posixpath.dirname(page.file.src_uri) or ".")
         prefix = "" if prefix == "." else prefix + "/"
-        return _MEDIA_LINK.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", markdown)
+
+        def published(match: re.Match) -> str:
+            image = self.image_sets.get(match.group(2))
+            target = image.src if image is not None else match.group(2)
+            return f"{match.group(1)}{prefix}{target}"
+
+        return _MEDIA_LINK.sub(published, markdown)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        register_filters(env)
+        register_filters(env, self._lookup_image)
         return env
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Any) -> dict:
@@ -175,6 +214,11 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             context["items"] = spec.items
             context["pagination"] = spec.pagination
             context.update(spec.extra)
+            context["share"] = self.share_paths.get(spec.record.share_key if spec.record is not None else "")
+            if spec.kind in ("story", "volunteer") and config.site_url:
+                context["qr"] = qr_path(urljoin(config.site_url, spec.url))
+        context.setdefault("share", None)
+        context["site_card"] = self.share_paths.get("site")
         return context
 
     def on_template_context(self, context: dict, *, template_name: str, config: MkDocsConfig) -> dict:
@@ -196,8 +240,10 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.catalog is not None
         feed.write_feed(self.catalog, config, Path(config.site_dir))
-        if self.media is not None:
-            log.info(f"图片：新处理 {self.media.encoded} 张，复用缓存 {self.media.reused} 张")
+        log.info(
+            f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"
+            f"复用缓存 {self.images.reused + self.share.reused + self.media.reused} 张"
+        )
         if self.final_site_dir is None:
             return
         staging, final = config.site_dir, self.final_site_dir

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -130,6 +131,9 @@ def _modules(barcode) -> Image.Image:
     return Image.frombytes("L", (width, height), view.tobytes())
 
 
+_DARK_RUN = re.compile(rb"[\x00-\x7f]+")
+
+
 def qr_path(url: str) -> tuple[int, str]:
     """(modules per side, SVG path data) of the QR code for `url`, quiet zone included."""
     import zxingcpp
@@ -140,16 +144,9 @@ def qr_path(url: str) -> tuple[int, str]:
     data = modules.tobytes()
     parts = []
     for y in range(size):
-        row = data[y * size : (y + 1) * size]
-        x = 0
-        while x < size:
-            if row[x] < 128:
-                start = x
-                while x < size and row[x] < 128:
-                    x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
+        for run in _DARK_RUN.finditer(data, y * size, (y + 1) * size):
+            start, length = run.start() - y * size, run.end() - run.start()
+            parts.append(f"M{start} {y}h{length}v1h-{length}z")
     return size, "".join(parts)
 
 

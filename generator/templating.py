@@ -43,7 +43,7 @@ def portrait(volunteer: Any) -> str:
     return site_path_for(volunteer.photo) if volunteer.photo else f"media/avatars/{volunteer.id}.png"
 
 
-def register_filters(env: Any) -> None:
+def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
     env.filters["star_name"] = star_name
@@ -51,3 +51,4 @@ def register_filters(env: Any) -> None:
     env.filters["number"] = number
     env.filters["media"] = media
     env.filters["portrait"] = portrait
+    env.filters["image_set"] = image_lookup or (lambda path: None)

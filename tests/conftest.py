@@ -38,7 +38,7 @@ class Built:
 def run_mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", *args],
+        [sys.executable, "-m", "mkdocs", "build", *args],
         cwd=root,
         capture_output=True,
         text=True,
