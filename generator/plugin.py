@@ -240,6 +240,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.catalog is not None
         feed.write_feed(self.catalog, config, Path(config.site_dir))
+        from .search import write_search_index  # the site search index (generator/search)
+        write_search_index(self.catalog, config)
         log.info(
             f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"
             f"复用缓存 {self.images.reused + self.share.reused + self.media.reused} 张"
