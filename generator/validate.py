@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -531,6 +533,60 @@ def _media_problem(position: Position, value: str, reason: str, settings: Settin
         )
 
 
+class _ImageVerdicts:
+    """check_image results kept in .cache/ by file size and modification time.
+
+    Decoding costs up to a tenth of a second for a large photo; a site with
+    thousands of them should pay that once, not on every build. A changed
+    file (size or time) or a changed pixel limit is checked again. A fresh
+    checkout (CI) has no cache and checks everything.
+    """
+
+    VERSION = 1
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = settings.root / ".cache" / "checks" / "images.json"
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("version") == self.VERSION and stored.get("max_pixels") == settings.max_image_pixels:
+                self.entries = stored["entries"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+
+    def verdict(self, path: Path) -> str | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return check_image(path, self.settings)
+        try:
+            key = path.relative_to(self.settings.root).as_posix()
+        except ValueError:
+            key = str(path)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = self.entries.get(key)
+        if entry is not None and entry[:2] == stamp:
+            return entry[2]
+        reason = check_image(path, self.settings)
+        self.entries[key] = [*stamp, reason]
+        self.changed = True
+        return reason
+
+    def save(self) -> None:
+        if not self.changed or not self.settings.root.is_dir():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"version": self.VERSION, "max_pixels": self.settings.max_image_pixels, "entries": self.entries}
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only checkout: no cache, same verdicts
+
+
 class _MediaFinder:
     """Checks media paths once each, with exact case, and suggests near names."""
 
@@ -539,6 +595,7 @@ class _MediaFinder:
         self.checked: dict[Path, str | None] = {}
         self.listings: dict[Path, set[str]] = {}
         self._all: list[str] | None = None
+        self.verdicts = _ImageVerdicts(settings)
 
     def _listing(self, folder: Path) -> set[str]:
         if folder not in self.listings:
@@ -576,7 +633,7 @@ class _MediaFinder:
         if path is None:
             return "escape", ""
         if path not in self.checked:
-            reason = check_image(path, self.settings)
+            reason = self.verdicts.verdict(path) if path.is_file() else "missing"
             if reason is None and not self._exact_case(path):
                 reason = "case"
             self.checked[path] = reason
@@ -609,6 +666,7 @@ def _check_media(result: Validated, settings: Settings, problems: Problems) -> N
             for match in _HTML_IMG.finditer(markdown):
                 reason = "remote" if _is_remote(match.group(1)) else "html"
                 _media_problem(_markdown_position(raw, markdown, base, match, fallback), match.group(1), reason, settings, problems)
+    finder.verdicts.save()
 
 
 # --- accessibility ----------------------------------------------------------
