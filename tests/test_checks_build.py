@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from .conftest import Built, build
-from .test_checks import truncated_jpeg
-from .test_checks_support import edit, put, write_good_site
+from .test_checks import CASES, truncated_jpeg
+from .test_checks_support import Case, edit, expected_line, put, write_good_site
 
 V = "content/volunteers/zhang-san.yaml"
 S = "stories/2024/song-can.md"
@@ -225,4 +225,21 @@ def test_a_story_with_errors_and_warnings_fails_the_build_with_every_message(tmp
     assert failed.returncode != 0
     for text in ("stories/2024/song-can.md", "3:7", "2024-02-30", "不存在", "content/volunteers/li-si.yaml", "没有同意公开", "缺少文字说明 photo_alt", "原有网站保持不变"):
         assert text in failed.output, text
+    assert not (tmp_path / "site").exists() and not (tmp_path / "site.staging").exists()
+
+
+BUILD_SAMPLE = ["story-front-matter-tab", "date-period-reversed", "privacy-mobile-in-bio"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in BUILD_SAMPLE], ids=lambda case: case.id)
+def test_mkdocs_build_reports_table_cases_with_file_and_line(case: Case, tmp_path: Path) -> None:
+    write_good_site(tmp_path)
+    case.change(tmp_path)
+    failed = build(tmp_path)
+    assert failed.returncode != 0
+    line = expected_line(tmp_path, case)
+    section = failed.output.split(case.file, 1)[1]
+    assert any(case.phrase in row and row.strip().startswith(f"{line}:") for row in section.splitlines()), failed.output
+    for text in case.absent:
+        assert text not in failed.output
     assert not (tmp_path / "site").exists() and not (tmp_path / "site.staging").exists()
