@@ -1,8 +1,10 @@
-"""Step 2, validate: typed models, then references, then privacy rules.
+"""Step 2, validate: typed models, then references, vocabularies, media and
+alt text, then privacy rules.
 
 Every problem is collected with its file, line and column; nothing stops at
-the first mistake. The result holds only records that passed their model, so
-later steps can trust their types.
+the first mistake, and a record that fails its model is still checked for
+everything else its valid fields allow. The result's `records` hold only
+records that passed their model, so later steps can trust their types.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ class Validated:
         for kind, records in self.records.items():
             for record in records.values():
                 yield record, self.raw[(kind, record.id)], frozenset()
-        for (kind, rid), (record, stand_ins) in self.salvaged.items():
-            yield record, self.raw[(kind, rid)], stand_ins
+        for (kind, rid), (record, broken) in self.salvaged.items():
+            yield record, self.raw[(kind, rid)], broken
 
 
 # --- model errors -----------------------------------------------------------
