@@ -11,10 +11,10 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from .models import Honor, Organization, Project, Record, Recipient, Story, Theme, Volunteer
+from .models import Feature, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
 from .settings import STAR_NAMES, Settings
 from .text import sort_key_for
 from .validate import Validated
@@ -28,6 +28,37 @@ class ServiceField:
     @property
     def url(self) -> str:
         return f"fields/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Column:
+    slug: str
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"columns/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class FeatureSectionView:
+    heading: str
+    text: str | None
+    stories: tuple[Story, ...]
+    after: str | None
+
+
+@dataclass(frozen=True)
+class FeaturePlace:
+    """Where a story sits in a feature: the feature and its neighbours there."""
+
+    feature: Feature
+    previous: Story | None
+    next: Story | None
+
+
+def _feature_start(feature: Feature) -> dt.date:
+    return feature.period.start if feature.period else dt.date.min
 
 
 @dataclass(frozen=True)
@@ -116,7 +147,11 @@ class Catalog:
         stories: dict[str, Story] = published("story")  # type: ignore[assignment]
         self.stories: tuple[Story, ...] = tuple(sorted(stories.values(), key=lambda s: (s.date, s.id), reverse=True))
         self.story_by_id: dict[str, Story] = {s.id: s for s in self.stories}
+        self.features: dict[str, Feature] = dict(
+            sorted(published("feature").items(), key=lambda kv: (_feature_start(kv[1]), kv[0]), reverse=True)  # type: ignore[arg-type]
+        )
         self.fields: tuple[ServiceField, ...] = tuple(ServiceField(slug, name) for slug, name in settings.fields.items())
+        self.columns: tuple[Column, ...] = tuple(Column(slug, name) for slug, name in settings.columns.items())
         self._field_slug = settings.field_by_name
         self._field_by_slug = {f.slug: f for f in self.fields}
         self._story_index = {s.id: i for i, s in enumerate(self.stories)}
@@ -130,6 +165,7 @@ class Catalog:
             *self.projects.values(),
             *self.themes.values(),
             *self.honors.values(),
+            *self.features.values(),
             *self.stories,
         ]
 
@@ -199,7 +235,29 @@ class Catalog:
                 categories.append(HonorCategoryView(category.name, category.summary, tuple(entries)))
             self._honor_categories[honor.id] = tuple(categories)
 
+        # Features: sections keep the written order; drafts and missing stories drop out.
+        self._feature_sections: dict[str, tuple[FeatureSectionView, ...]] = {}
+        story_features: dict[str, list[FeaturePlace]] = defaultdict(list)
+        for feature in self.features.values():
+            sections = tuple(
+                FeatureSectionView(section.heading, section.text, tuple(self.story_by_id[s] for s in section.stories if s in self.story_by_id), section.after)
+                for section in feature.sections
+            )
+            self._feature_sections[feature.id] = sections
+            ordered = [story for section in sections for story in section.stories]
+            for i, story in enumerate(ordered):
+                previous = ordered[i - 1] if i > 0 else None
+                following = ordered[i + 1] if i + 1 < len(ordered) else None
+                story_features[story.id].append(FeaturePlace(feature, previous, following))
+        column_stories: dict[str, list[Story]] = defaultdict(list)
+        column_slug = self.settings.column_by_name
+        for story in self.stories:
+            if story.column and story.column in column_slug:
+                column_stories[column_slug[story.column]].append(story)
+
         freeze = lambda table: {k: tuple(v) for k, v in table.items()}  # noqa: E731
+        self._story_features = freeze(story_features)
+        self._column_stories = freeze(column_stories)
         self._volunteer_stories = freeze(vol_stories)
         self._organization_stories = freeze(org_stories)
         self._project_stories = freeze(proj_stories)
@@ -311,6 +369,32 @@ class Catalog:
 
     def field_organizations(self, slug: str) -> tuple[Organization, ...]:
         return self._field_organizations.get(slug, ())
+
+    # --- features and columns ---------------------------------------------
+
+    def feature_sections(self, feature: Feature) -> tuple[FeatureSectionView, ...]:
+        return self._feature_sections[feature.id]
+
+    def feature_story_count(self, feature: Feature) -> int:
+        return sum(len(section.stories) for section in self._feature_sections[feature.id])
+
+    def features_of(self, story: Story) -> tuple[FeaturePlace, ...]:
+        """The features a story belongs to, with its neighbours in each."""
+        return self._story_features.get(story.id, ())
+
+    def current_features(self, today: dt.date) -> list[Feature]:
+        """Features running on `today` (a feature without an end runs on)."""
+        return [
+            f for f in self.features.values()
+            if f.period and f.period.start <= today and (f.period.end is None or today <= f.period.end)
+        ]
+
+    def column_of(self, story: Story) -> Column | None:
+        slug = self.settings.column_by_name.get(story.column or "")
+        return Column(slug, self.settings.columns[slug]) if slug else None
+
+    def column_stories(self, slug: str) -> tuple[Story, ...]:
+        return self._column_stories.get(slug, ())
 
     # --- story navigation ---------------------------------------------------
 

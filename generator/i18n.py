@@ -19,6 +19,8 @@ ZH_HANS: dict[str, str] = {
     "themes": "主题活动",
     "honors": "光荣榜",
     "fields": "服务领域",
+    "features": "专题",
+    "columns": "栏目",
     # Record kinds
     "kind_story": "故事",
     "kind_volunteer": "志愿者",
@@ -125,6 +127,15 @@ ZH_HANS: dict[str, str] = {
     "photo_alt": "{name}的照片",
     "skip_to_content": "跳到正文",
     "draft": "草稿（仅预览可见）",
+    # Features and columns
+    "feature_story_count": "共 {n} 篇",
+    "in_features": "收录于专题",
+    "feature_previous": "专题上一篇",
+    "feature_next": "专题下一篇",
+    "column": "栏目",
+    "current_features": "正在进行的专题",
+    "organizer": "主办",
+    "back_to_feature": "返回专题",
     # Sharing
     "share": "分享",
     "qr_label": "本页二维码",

@@ -168,7 +168,7 @@ class Period(Model):
     end: Date | None = F("结束日期", default=None)
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> "Period":
+    def _end_after_start(self) -> Period:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"结束日期 {self.end} 早于开始日期 {self.start}")
         return self
@@ -217,7 +217,7 @@ class Recipient(Model):
     deed: str | None = F("事迹", "一句话事迹", default=None)
 
     @model_validator(mode="after")
-    def _one_reference(self) -> "Recipient":
+    def _one_reference(self) -> Recipient:
         given = [key for key in ("volunteer", "organization", "project", "name") if getattr(self, key)]
         if not given:
             raise ValueError("每位受表彰者须填写 volunteer、organization、project 或 name 中的一项")
@@ -274,6 +274,7 @@ class Story(Record):
     editor: str | None = F("责任编辑", default=None)
     tags: list[Text] = F("标签", default_factory=list)
     featured: bool = F("推荐", "true 时在首页推荐", default=False)
+    column: str | None = F("栏目", "栏目名称或编号，取自站点配置的栏目（如 身边好人）", default=None)
 
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=1)
@@ -295,7 +296,40 @@ class Story(Record):
         return self.title
 
 
+class FeatureSection(Model):
+    heading: Text = F("小标题", "如 第一篇 · 守护夕阳红")
+    text: str | None = F("导语", "本节开头的文字，Markdown", default=None)
+    stories: list[RecordId] = F("故事", "本节的故事编号，按显示顺序排列", default_factory=list)
+    after: str | None = F("结尾文字", "本节故事之后的文字，Markdown", default=None)
+
+
+class Feature(Record):
+    """A curated, ordered series of stories (专题), read from top to bottom."""
+
+    record_type: ClassVar[str] = "feature"
+    label: ClassVar[str] = "专题"
+    folder: ClassVar[str] = "features"
+
+    title: Text = F("专题名称", "如 志愿正当红")
+    subtitle: str | None = F("副标题", default=None)
+    banner: MediaPath | None = F("题图", "专题顶部的横幅图片", default=None)
+    banner_alt: str | None = F("题图说明", default=None)
+    intro: str = F("引言", "专题开头的文字，Markdown", default="")
+    period: Period | None = F("时间", "专题的起止时间；进行中的专题显示在首页", default=None)
+    organizer: str | None = F("主办单位", default=None)
+    sections: list[FeatureSection] = F("章节", "按顺序排列的章节，每节一组故事", min_length=1)
+    closing: str | None = F("结束语", "专题末尾的文字，Markdown", default=None)
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def story_ids(self) -> list[str]:
+        return [sid for section in self.sections for sid in section.stories]
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.record_type: cls for cls in (Volunteer, Organization, Project, Theme, Honor, Story)
+    cls.record_type: cls for cls in (Volunteer, Organization, Project, Theme, Honor, Feature, Story)
 }
-YAML_RECORD_TYPES: tuple[type[Record], ...] = (Volunteer, Organization, Project, Theme, Honor)
+YAML_RECORD_TYPES: tuple[type[Record], ...] = (Volunteer, Organization, Project, Theme, Honor, Feature)

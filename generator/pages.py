@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from .catalog import Catalog, ServiceField
 from .models import Record, Story
@@ -28,6 +29,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("志愿组织", "organizations/index.md"),
     ("品牌项目", "projects/index.md"),
     ("主题活动", "themes/index.md"),
+    ("专题", "features/index.md"),
     ("光荣榜", "honors/index.md"),
     ("服务领域", "fields/index.md"),
 ]
@@ -173,6 +175,7 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
                 "honors": list(catalog.honors.values())[:3],
                 "figures": catalog.figures(),
                 "key_dates": catalog.next_key_dates(s.build_date),
+                "current_features": catalog.current_features(s.build_date),
             },
         )
     ]
@@ -205,6 +208,16 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
         pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s")
         for record in records.values():
             pages.append(PageSpec(record_uri(record), detail, record.display_name, kind, markdown=record.body, record=record, description=record.summary or ""))  # type: ignore[attr-defined]
+
+    # Features (专题): newest first, each a long read in its written order.
+    pages += paginate("features/index.md", list(catalog.features.values()), s.roster_page_size, template="features.html", title="专题", kind="features", description="志愿服务专题")
+    for feature in catalog.features.values():
+        pages.append(PageSpec(record_uri(feature), "feature.html", feature.title, "feature", markdown=feature.intro, record=feature, description=feature.subtitle or ""))
+
+    # Columns (栏目): an index, and one paginated page per column.
+    pages.append(PageSpec("columns/index.md", "columns.html", "栏目", "columns", items=catalog.columns))
+    for column in catalog.columns:
+        pages += paginate(f"columns/{column.slug}.md", catalog.column_stories(column.slug), s.page_size, template="column.html", title=column.name, kind="column", extra={"column": column}, description=f"{column.name}栏目")
 
     # Honours: one index grouped by year and level, one page per list.
     pages.append(PageSpec("honors/index.md", "honors.html", "光荣榜", "honors", extra={"years": catalog.honors_by_year()}, description="学雷锋志愿服务表彰名单"))

@@ -32,6 +32,14 @@ DEFAULT_FIELDS: dict[str, str] = {
     "xiang-cun-zhen-xing": "乡村振兴",
     "da-xing-sai-hui": "大型赛会",
 }
+# Columns (栏目) that stories are filed under: URL slug -> name.
+DEFAULT_COLUMNS: dict[str, str] = {
+    "shen-bian-hao-ren": "身边好人",
+    "zhi-yuan-zhe-feng-cai": "志愿者风采",
+    "pin-pai-xiang-mu-xun-li": "品牌项目巡礼",
+    "ji-ceng-dong-tai": "基层动态",
+    "mei-ti-bao-dao": "媒体报道",
+}
 DEFAULT_HONOR_LEVELS = ["国家级", "省级", "市级", "县级", "单位"]
 DEFAULT_ORGANIZATION_KINDS = ["志愿服务队", "志愿者协会", "社会组织", "社区", "机关", "学校", "企业", "医院"]
 DEFAULT_STAR_THRESHOLDS = [100, 300, 600, 1000, 1500]
@@ -53,6 +61,7 @@ class PluginConfig(base.Config):
     content_dir = c.Type(str, default="content")
     stories_dir = c.Type(str, default="stories")
     fields = c.Type(dict, default=DEFAULT_FIELDS)
+    columns = c.Type(dict, default=DEFAULT_COLUMNS)
     honor_levels = c.ListOfItems(c.Type(str), default=DEFAULT_HONOR_LEVELS)
     organization_kinds = c.ListOfItems(c.Type(str), default=DEFAULT_ORGANIZATION_KINDS)
     star_thresholds = c.ListOfItems(c.Type(int), default=DEFAULT_STAR_THRESHOLDS)
@@ -90,6 +99,7 @@ class Settings:
     content_dir: Path
     stories_dir: Path
     fields: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIELDS))
+    columns: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
     honor_levels: tuple[str, ...] = tuple(DEFAULT_HONOR_LEVELS)
     organization_kinds: tuple[str, ...] = tuple(DEFAULT_ORGANIZATION_KINDS)
     star_thresholds: tuple[int, ...] = tuple(DEFAULT_STAR_THRESHOLDS)
@@ -107,6 +117,13 @@ class Settings:
     max_image_pixels: int = 40_000_000
     include_drafts: bool = False
     build_date: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def column_by_name(self) -> dict[str, str]:
+        """Name or slug -> slug."""
+        lookup = {name: slug for slug, name in self.columns.items()}
+        lookup.update({slug: slug for slug in self.columns})
+        return lookup
 
     @property
     def field_by_name(self) -> dict[str, str]:
@@ -141,9 +158,11 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False) ->
     if len(thresholds) != 5 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
         raise SettingsError("star_thresholds 须为 5 个递增的正整数（一星到五星所需小时数），如 [100, 300, 600, 1000, 1500]")
     fields = {str(k): str(v) for k, v in (options.get("fields") or DEFAULT_FIELDS).items()}
-    for slug in fields:
-        if not _SLUG.match(slug):
-            raise SettingsError(f"fields 的键“{slug}”须为小写英文字母、数字和连字符（用于网址）")
+    columns = {str(k): str(v) for k, v in (options.get("columns") or DEFAULT_COLUMNS).items()}
+    for option, table in (("fields", fields), ("columns", columns)):
+        for slug in table:
+            if not _SLUG.match(slug):
+                raise SettingsError(f"{option} 的键“{slug}”须为小写英文字母、数字和连字符（用于网址）")
     for name in ("page_size", "roster_page_size", "feed_size", "reading_speed", "max_image_pixels"):
         if int(options.get(name, 1)) <= 0:
             raise SettingsError(f"{name} 须为正整数")
@@ -153,6 +172,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False) ->
         content_dir=(root / options.get("content_dir", "content")).resolve(),
         stories_dir=(root / options.get("stories_dir", "stories")).resolve(),
         fields=fields,
+        columns=columns,
         honor_levels=tuple(options.get("honor_levels", DEFAULT_HONOR_LEVELS)),
         organization_kinds=tuple(options.get("organization_kinds", DEFAULT_ORGANIZATION_KINDS)),
         star_thresholds=thresholds,

@@ -23,6 +23,7 @@ KIND_LABELS = {
     "project": "品牌项目",
     "theme": "主题活动",
     "honor": "光荣榜",
+    "feature": "专题",
 }
 _MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|[#>*_`|]|\[([^\]]*)\]\([^)]*\)")
 
@@ -46,7 +47,12 @@ def _summary(catalog: Catalog, record: Record) -> str:
         return " · ".join(p for p in (record.awarded_by, cn_date(record.date), record.document) if p)
     if isinstance(record, Story):
         return record.summary or plain_summary(record.body)
-    return getattr(record, "summary", None) or getattr(record, "slogan", None) or plain_summary(getattr(record, "body", "") or "")
+    return (
+        getattr(record, "summary", None)
+        or getattr(record, "slogan", None)
+        or getattr(record, "subtitle", None)
+        or plain_summary(getattr(record, "body", "") or getattr(record, "intro", "") or "")
+    )
 
 
 def _title(catalog: Catalog, record: Record) -> str:
@@ -61,7 +67,9 @@ def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[st
     plan = SharePlan()
     for record in catalog.all_records():
         image, fit = None, "cover"
-        picture = getattr(record, "cover", None) or getattr(record, "photo", None) or getattr(record, "logo", None)
+        picture = (
+            getattr(record, "cover", None) or getattr(record, "photo", None) or getattr(record, "banner", None) or getattr(record, "logo", None)
+        )
         if picture and picture in sources:
             image = str(sources[picture])
             fit = "contain" if getattr(record, "logo", None) == picture else "cover"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import markdown
+from markupsafe import Markup
+
 from .media import site_path_for
 from .settings import STAR_NAMES
 
@@ -43,6 +46,16 @@ def portrait(volunteer: Any) -> str:
     return site_path_for(volunteer.photo) if volunteer.photo else f"media/avatars/{volunteer.id}.png"
 
 
+_MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition"]
+
+
+def markdown_filter(text: str | None) -> Markup:
+    """Render a Markdown field (a feature's section text) to HTML."""
+    if not text:
+        return Markup("")
+    return Markup(markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS))
+
+
 def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
@@ -51,4 +64,5 @@ def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["number"] = number
     env.filters["media"] = media
     env.filters["portrait"] = portrait
+    env.filters["markdown"] = markdown_filter
     env.filters["image_set"] = image_lookup or (lambda path: None)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from .load import RawRecord
 from .models import (
     RECORD_TYPES,
+    Feature,
     Honor,
     Organization,
     Period,
@@ -282,6 +283,10 @@ def _refs(record: Record) -> Iterator[tuple[tuple, str, str]]:
                     target = getattr(recipient, kind)
                     if target:
                         yield ("categories", ci, "recipients", ri, kind), kind, target
+    elif isinstance(record, Feature):
+        for si, section in enumerate(record.sections):
+            for i, sid in enumerate(section.stories):
+                yield ("sections", si, "stories", i), "story", sid
     elif isinstance(record, Story):
         for i, vid in enumerate(record.volunteers):
             yield ("volunteers", i), "volunteer", vid
@@ -360,6 +365,35 @@ def _check_vocabularies(result: Validated, settings: Settings, problems: Problem
                 "vocab.kind",
                 hint="可选：" + "、".join(settings.organization_kinds) + "（可在 mkdocs.yml 的 organization_kinds 中增加）",
             )
+        if isinstance(record, Story) and record.column and record.column not in settings.column_by_name:
+            close = difflib.get_close_matches(record.column, list(settings.columns.values()), n=1, cutoff=0.4)
+            problems.add(
+                raw.doc.position(("column",)),
+                f"栏目“{record.column}”不在站点配置的范围内",
+                "vocab.column",
+                hint=(f"是不是“{close[0]}”？" if close else "") + "可选：" + "、".join(settings.columns.values()),
+            )
+        if isinstance(record, Feature):
+            first_place: dict[str, tuple[int, int]] = {}
+            for si, section in enumerate(record.sections):
+                if not section.stories:
+                    problems.add(
+                        raw.doc.position(("sections", si)),
+                        f"章节“{section.heading}”没有故事",
+                        "feature.empty-section",
+                        hint="在 stories 中列出本节的故事编号，或删除这一节",
+                    )
+                for i, sid in enumerate(section.stories):
+                    if sid in first_place:
+                        line = raw.doc.position(("sections", *first_place[sid])).line
+                        problems.add(
+                            raw.doc.position(("sections", si, "stories", i)),
+                            f"故事 {sid} 在专题中重复出现（第一次在第 {line} 行）",
+                            "feature.duplicate-story",
+                            hint="同一专题中每篇故事只列一次",
+                        )
+                    else:
+                        first_place[sid] = (si, "stories", i)  # type: ignore[assignment]
         if isinstance(record, Honor):
             for ci, category in enumerate(record.categories):
                 seen: set[tuple[str, str]] = set()
@@ -379,7 +413,7 @@ def _check_vocabularies(result: Validated, settings: Settings, problems: Problem
 
 
 def media_fields(record: Record) -> Iterator[tuple[tuple, str]]:
-    for name in ("photo", "logo", "cover"):
+    for name in ("photo", "logo", "cover", "banner"):
         value = getattr(record, name, None)
         if value:
             yield (name,), value
@@ -390,7 +424,7 @@ _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)
 _HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 # Markdown fields of the YAML records (stories keep theirs after the front matter).
-MARKDOWN_FIELDS = ("bio", "body")
+MARKDOWN_FIELDS = ("bio", "body", "intro", "closing")
 
 
 def _is_remote(target: str) -> bool:

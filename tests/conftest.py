@@ -76,27 +76,27 @@ class SiteMaker:
         (root / "docs").mkdir(parents=True, exist_ok=True)
         self.options: dict[str, str] = {}
 
-    def config(self, **options: str) -> "SiteMaker":
+    def config(self, **options: str) -> SiteMaker:
         self.options.update(options)
         return self
 
-    def file(self, relative: str, text: str) -> "SiteMaker":
+    def file(self, relative: str, text: str) -> SiteMaker:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return self
 
-    def volunteer(self, vid: str, name: str, **fields: object) -> "SiteMaker":
+    def volunteer(self, vid: str, name: str, **fields: object) -> SiteMaker:
         lines = [f"name: {name}"]
         fields.setdefault("consent", {"publish": True})
         for key, value in fields.items():
             lines.append(_yaml_line(key, value))
         return self.file(f"content/volunteers/{vid}.yaml", "\n".join(lines) + "\n")
 
-    def record(self, folder: str, rid: str, **fields: object) -> "SiteMaker":
+    def record(self, folder: str, rid: str, **fields: object) -> SiteMaker:
         return self.file(f"content/{folder}/{rid}.yaml", "\n".join(_yaml_line(k, v) for k, v in fields.items()) + "\n")
 
-    def story(self, sid: str, title: str, date: str, body: str = "正文。", **fields: object) -> "SiteMaker":
+    def story(self, sid: str, title: str, date: str, body: str = "正文。", **fields: object) -> SiteMaker:
         front = [f"title: {title}", f"date: {date}"] + [_yaml_line(k, v) for k, v in fields.items()]
         return self.file(f"stories/{sid}.md", "---\n" + "\n".join(front) + "\n---\n\n" + body + "\n")
 

@@ -204,11 +204,6 @@ def test_published_photos_carry_no_exif_gps_or_xmp_and_are_upright(published: Bu
     assert bottom[2] > 200 and bottom[0] < 80, bottom
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/images.py re-encodes with the source's info, and Pillow writes info['comment'] "
-    "back into every JPEG; fix: image.info.clear() in open_upright (then remove this marker)",
-)
 def test_published_photos_carry_no_jpeg_comment(published: Built) -> None:
     for path in _images(published):
         with Image.open(path) as image:
