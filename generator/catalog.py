@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Feature, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
+from .models import Feature, Figures, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
 from .settings import STAR_NAMES, Settings
 from .text import sort_key_for
 from .validate import Validated
@@ -131,8 +131,9 @@ def count_characters(markdown: str) -> int:
 class Catalog:
     """All published records and the facts derived from them. Read-only by convention."""
 
-    def __init__(self, validated: Validated, settings: Settings) -> None:
+    def __init__(self, validated: Validated, settings: Settings, figures: Figures | None = None) -> None:
         self.settings = settings
+        self.reported_figures: Figures = figures or Figures()
         keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.draft)
 
         def published(kind: str) -> dict[str, Record]:
@@ -477,6 +478,64 @@ class Catalog:
             return []
         first = min(u.date for u in upcoming)
         return [u for u in upcoming if u.date == first]
+
+    # --- figures derived from the content -----------------------------------
+
+    def star_distribution(self) -> list[tuple[str, int]]:
+        """Volunteers at each star level, 无星 first."""
+        counts = [0] * 6
+        for volunteer in self.volunteers.values():
+            counts[self.star_level(volunteer)] += 1
+        return [("未评星", counts[0])] + [(f"{STAR_NAMES[i]}", counts[i + 1]) for i in range(5)]
+
+    def stories_per_month(self, months: int = 24) -> list[tuple[str, int]]:
+        """Stories in each of the last `months` months up to the newest story."""
+        if not self.stories:
+            return []
+        newest = self.stories[0].date
+        keys = []
+        year, month = newest.year, newest.month
+        for _ in range(months):
+            keys.append((year, month))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        counts = dict.fromkeys(keys, 0)
+        for story in self.stories:
+            key = (story.date.year, story.date.month)
+            if key in counts:
+                counts[key] += 1
+        return [(f"{y}.{m}", counts[(y, m)]) for y, m in reversed(keys)]
+
+    def projects_per_field(self) -> list[tuple[str, int]]:
+        return [(f.name, len(self.field_projects(f.slug))) for f in self.fields if self.field_projects(f.slug)]
+
+    def honors_per_year_and_level(self) -> list[tuple[int, dict[str, int]]]:
+        """[(year, {level: number of honour lists})], oldest year first."""
+        table: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(self.settings.honor_levels, 0))
+        for honor in self.honors.values():
+            table[honor.date.year][honor.level] = table[honor.date.year].get(honor.level, 0) + 1
+        return sorted(table.items())
+
+    def honored_people_per_year(self) -> list[tuple[str, int]]:
+        """Recipients named in honour lists, by year."""
+        counts: dict[int, int] = defaultdict(int)
+        for honor in self.honors.values():
+            counts[honor.date.year] += self.honor_size(honor)
+        return [(f"{year}年", counts[year]) for year in sorted(counts)]
+
+    def timeline_of(self, record: Record) -> list[tuple[int, list[tuple[str, Record]]]]:
+        """A volunteer's or organisation's honours and stories by year, newest first: [(year, [(kind, record)])]."""
+        years: dict[int, list[tuple[str, Record]]] = defaultdict(list)
+        for entry in self.honors_of(record):
+            years[entry.honor.date.year].append(("honor", entry.honor))
+        for story in self.stories_of(record):
+            years[story.year].append(("story", story))
+        return sorted(years.items(), reverse=True)
+
+    def projects_by_start_year(self, organization: Organization) -> list[tuple[int | None, list[Project]]]:
+        years: dict[int | None, list[Project]] = defaultdict(list)
+        for project in self.projects_of(organization):
+            years[project.started].append(project)
+        return sorted(years.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
 
     def story_years(self) -> list[tuple[int, int]]:
         counts: dict[int, int] = defaultdict(int)

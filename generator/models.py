@@ -329,6 +329,29 @@ class Feature(Record):
         return [sid for section in self.sections for sid in section.stories]
 
 
+class FigureValue(Model):
+    date: Date = F("日期", "统计截止日期，如 2025-12-31")
+    value: float = F("数值", ge=0)
+    note: str | None = F("备注", default=None)
+
+
+class FigureSeries(Model):
+    """One reported statistic over time (注册志愿者人数…)."""
+
+    name: Text = F("指标名称", "如 注册志愿者")
+    unit: str = F("单位", "如 人、个、万小时、%", default="")
+    source: str | None = F("数据来源", "如 江城市文明办", default=None)
+    note: str | None = F("说明", default=None)
+    home: bool = F("首页显示", "true 时在首页的数据栏显示最新数值", default=False)
+    values: list[FigureValue] = F("数据", "按日期列出的数值", min_length=1)
+
+
+class Figures(Model):
+    """`content/figures.yaml`: figures the department reports (数据看板)."""
+
+    series: list[FigureSeries] = F("统计指标", default_factory=list)
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.record_type: cls for cls in (Volunteer, Organization, Project, Theme, Honor, Feature, Story)
 }

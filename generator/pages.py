@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, ServiceField
+from .charts import bar_chart, column_chart
+from .figures import reported
 from .models import Record, Story
 from .reference import TITLE as REFERENCE_TITLE
 from .reference import field_reference_markdown
@@ -32,6 +34,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("专题", "features/index.md"),
     ("光荣榜", "honors/index.md"),
     ("服务领域", "fields/index.md"),
+    ("数据看板", "data/index.md"),
 ]
 
 
@@ -174,6 +177,7 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
                 "latest": list(catalog.stories[:6]),
                 "honors": list(catalog.honors.values())[:3],
                 "figures": catalog.figures(),
+                "home_figures": [r for r in reported(catalog.reported_figures) if r.series.home],
                 "key_dates": catalog.next_key_dates(s.build_date),
                 "current_features": catalog.current_features(s.build_date),
             },
@@ -224,6 +228,9 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
     for honor in catalog.honors.values():
         pages.append(PageSpec(record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""))
 
+    # The data page: reported figures and figures derived from the content.
+    pages.append(PageSpec("data/index.md", "data.html", "数据看板", "data", extra=data_page(catalog), description="学雷锋志愿服务数据看板"))
+
     # The staff guide's field reference, derived from the models.
     pages.append(PageSpec(REFERENCE_URI, "main.html", REFERENCE_TITLE, "reference", markdown=field_reference_markdown(s)))
 
@@ -232,6 +239,33 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
     for f in catalog.fields:
         pages += _field_pages(catalog, f)
     return pages
+
+
+def _point_label(day: dt.date) -> str:
+    return f"{day.year}年" if (day.month, day.day) == (12, 31) else f"{day.year}年{day.month}月"
+
+
+def data_page(catalog: Catalog) -> dict[str, Any]:
+    """Big numbers and charts for the data page."""
+    reported_figures = reported(catalog.reported_figures)
+    reported_charts = [
+        column_chart(f"reported-{i}", f"{r.series.name}（{r.series.unit}）" if r.series.unit and r.series.unit not in ("%", "‰") else r.series.name,
+                     [(_point_label(v.date), v.value) for v in sorted(r.series.values, key=lambda v: v.date)], r.series.unit)
+        for i, r in enumerate(reported_figures)
+        if len(r.series.values) > 1
+    ]
+    derived = [
+        bar_chart("stars", "志愿者星级分布（人）", catalog.star_distribution()),
+        column_chart("stories-per-month", "每月发布的志愿故事（篇）", catalog.stories_per_month()),
+        bar_chart("projects-per-field", "各服务领域的品牌项目（个）", catalog.projects_per_field()),
+        column_chart("honored-per-year", "每年受表彰的个人和集体（个）", catalog.honored_people_per_year()),
+    ]
+    return {
+        "reported": reported_figures,
+        "charts": reported_charts + [c for c in derived if c.bars],
+        "figures": catalog.figures(),
+        "honor_table": catalog.honors_per_year_and_level(),
+    }
 
 
 def _field_pages(catalog: Catalog, f: ServiceField) -> list[PageSpec]:

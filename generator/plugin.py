@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 
 from . import feed
 from .catalog import Catalog
+from .figures import load_figures
 from .i18n import strings_for
 from .images import ImagePipeline, ImageSet
 from .load import load_repository
@@ -60,9 +61,10 @@ def run_checks(settings: Settings) -> tuple[Catalog | None, Problems]:
     problems = Problems()
     raws = load_repository(settings, problems)
     validated = validate(raws, settings, problems)
+    figures = load_figures(settings, problems)
     if problems.errors:
         return None, problems
-    return Catalog(validated, settings), problems
+    return Catalog(validated, settings, figures), problems
 
 
 class LeifengPlugin(BasePlugin[PluginConfig]):
@@ -102,6 +104,10 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.final_site_dir = None
         if not self.serving:
             self.final_site_dir = config.site_dir
+            previous = f"{config.site_dir.rstrip(os.sep)}.previous"
+            if not os.path.exists(config.site_dir) and os.path.isdir(previous):
+                # The last build was stopped between its two renames: put the old site back.
+                os.replace(previous, config.site_dir)
             config.site_dir = f"{config.site_dir.rstrip(os.sep)}.staging"
             if os.path.isdir(config.site_dir):
                 shutil.rmtree(config.site_dir)

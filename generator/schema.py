@@ -37,6 +37,7 @@ def _vocabularies(settings: Settings) -> dict[tuple[type[Record] | None, str], l
         (None, "fields"): list(settings.fields.values()) + list(settings.fields),
         (Honor, "level"): list(settings.honor_levels),
         (Organization, "kind"): list(settings.organization_kinds),
+        (Story, "column"): list(settings.columns.values()) + list(settings.columns),
     }
 
 

@@ -36,6 +36,15 @@ def number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def number_short(value: float) -> str:
+    """Large counts the way Chinese reports write them: 1003000 -> 100.3万."""
+    if value >= 100_000_000:
+        return f"{value / 100_000_000:.1f}".rstrip("0").rstrip(".") + "亿"
+    if value >= 100_000:
+        return f"{value / 10_000:.1f}".rstrip("0").rstrip(".") + "万"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def media(path: str) -> str:
     """A content media path -> its published path."""
     return site_path_for(path)
@@ -63,6 +72,7 @@ def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["hours"] = hours
     env.filters["number"] = number
     env.filters["media"] = media
+    env.filters["number_short"] = number_short
     env.filters["portrait"] = portrait
     env.filters["markdown"] = markdown_filter
     env.filters["image_set"] = image_lookup or (lambda path: None)

@@ -707,7 +707,7 @@ def _check_media(result: Validated, settings: Settings, problems: Problems) -> N
 
 # --- accessibility ----------------------------------------------------------
 
-_ALT_FIELDS = (("photo", "photo_alt", "照片"), ("cover", "cover_alt", "封面图"))
+_ALT_FIELDS = (("photo", "photo_alt", "照片"), ("cover", "cover_alt", "封面图"), ("banner", "banner_alt", "题图"))
 
 
 def _check_alt_text(result: Validated, problems: Problems) -> None:
