@@ -57,26 +57,22 @@ PHONE = {"width": 375, "height": 740}
 NARROW_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
-# Every page type of the site, in the order readers meet them.
-PAGE_TYPES = (
-    "home",
-    "stories",
-    "story",
-    "volunteers",
-    "volunteer",
-    "organizations",
-    "organization",
-    "projects",
-    "project",
-    "themes",
-    "theme",
-    "honors",
-    "honor",
-    "fields",
-    "field",
-    "about",
-    "404",
-)
+REPO = HERE.parent.parent
+# The page types readers meet first come first; any other kind a template declares follows.
+_ORDER = (
+    "home", "stories", "story", "volunteers", "volunteer", "organizations", "organization",
+    "projects", "project", "themes", "theme", "honors", "honor", "fields", "field",
+)  # fmt: skip
+
+
+def _template_kinds() -> list[str]:
+    """Every page type our templates declare with data-lf-kind, so a new template is tested too."""
+    kinds = {k for t in (REPO / "theme").glob("*.html") for k in re.findall(r'data-lf-kind="([a-z0-9-]+)"', t.read_text(encoding="utf-8"))}
+    return sorted(kinds, key=lambda k: (_ORDER.index(k) if k in _ORDER else len(_ORDER), k))
+
+
+# Every page type of the site: the templates' kinds, a hand-written page (about) and the 404 page.
+PAGE_TYPES = (*_template_kinds(), "about", "404")
 
 
 def required() -> bool:
@@ -173,12 +169,6 @@ def _html(site: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
-def _first(site: Path, pattern: str) -> str:
-    found = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.glob(pattern))
-    assert found, f"the example site has no page matching {pattern}"
-    return found[0]
-
-
 @pytest.fixture(scope="session")
 def pages_by_type(site_server: SiteServer) -> dict[str, str]:
     """One site path per page type, found in the built site (not hard-coded ids).
@@ -187,39 +177,47 @@ def pages_by_type(site_server: SiteServer) -> dict[str, str]:
     story -> volunteer -> honour list exists; the honour list is the largest.
     """
     site = site_server.site
-    honors = sorted(site.glob("honors/*/index.html"))
-    assert honors, "the example site has no honour list"
-    largest = max(honors, key=lambda p: (p.read_text(encoding="utf-8").count("lf-roll__entry"), p.as_posix()))
-    story = None
-    for candidate in sorted(site.glob("stories/[0-9][0-9][0-9][0-9]/*/index.html")):
-        path = candidate.parent.relative_to(site).as_posix() + "/"
-        for card in _html(site, path).select(".lf-card--person a.lf-person"):
-            volunteer = _resolve(path, card["href"])
-            if _html(site, volunteer).select(".lf-honors a"):
-                story = path
-                break
-        if story:
+    by_kind: dict[str, list[Path]] = {}
+    for page in sorted(site.rglob("index.html")):
+        match = re.search(r'data-lf-kind="([a-z0-9-]+)"', page.read_text(encoding="utf-8"))
+        if match:
+            by_kind.setdefault(match.group(1), []).append(page)
+
+    def path_of(page: Path) -> str:
+        path = page.parent.relative_to(site).as_posix() + "/"
+        return "" if path == "./" else path
+
+    chosen: dict[str, str] = {}
+    for kind in PAGE_TYPES:
+        if kind in ("about", "404"):
+            continue
+        found = by_kind.get(kind)
+        assert found, f"the example site has no page of type {kind!r} (data-lf-kind in theme/): add example content for it"
+        # the richest page of each type shows the most
+        chosen[kind] = path_of(max(found, key=lambda p: (p.stat().st_size, p.as_posix())))
+
+    honors = by_kind.get("honor", [])
+    if honors:
+        chosen["honor"] = path_of(max(honors, key=lambda p: (p.read_text(encoding="utf-8").count("lf-roll__entry"), p.as_posix())))
+    stories = sorted(by_kind.get("story", []), key=lambda p: (-p.stat().st_size, p.as_posix()))
+    for candidate in stories:
+        path = path_of(candidate)
+        if any(_honour_links(site, _resolve(path, a["href"])) for a in _html(site, path).select(".lf-card--person a.lf-person")):
+            chosen["story"] = path
             break
-    assert story, "no story in the example site has a volunteer with an honour"
-    return {
-        "home": "",
-        "stories": "stories/",
-        "story": story,
-        "volunteers": "volunteers/",
-        "volunteer": _first(site, "volunteers/*/index.html"),
-        "organizations": "organizations/",
-        "organization": _first(site, "organizations/*/index.html"),
-        "projects": "projects/",
-        "project": _first(site, "projects/*/index.html"),
-        "themes": "themes/",
-        "theme": _first(site, "themes/*/index.html"),
-        "honors": "honors/",
-        "honor": largest.parent.relative_to(site).as_posix() + "/",
-        "fields": "fields/",
-        "field": _first(site, "fields/*/index.html"),
-        "about": "about/",
-        "404": "no-such-page/",
-    }
+    else:
+        raise AssertionError("no story in the example site has a volunteer with an honour")
+    chosen["about"] = "about/"
+    chosen["404"] = PAGE_404_PATH
+    return chosen
+
+
+# A link from a page's content to one honour list (not to the honours index).
+HONOUR_LINK = '.md-content__inner a[href*="honors/"]:not([href$="honors/"])'
+
+
+def _honour_links(site: Path, path: str) -> list[str]:
+    return [a["href"] for a in _html(site, path).select(HONOUR_LINK) if re.search(r"(^|/)honors/[^/]+/$", _resolve(path, a["href"]))]
 
 
 def _resolve(base: str, href: str) -> str:

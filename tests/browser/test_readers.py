@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DESKTOP, PAGE_TYPES, PHONE, set_reader_settings
+from conftest import DESKTOP, HONOUR_LINK, PAGE_TYPES, PHONE, set_reader_settings
 
 CONTENT_TYPES = [k for k in PAGE_TYPES if k != "404"]
 
@@ -326,7 +326,7 @@ def test_story_to_volunteer_to_honour_list_and_back(open_page, pages_by_type, vi
     assert tab.page.inner_text("h1") == name
     volunteer = tab.path
 
-    honour = tab.page.locator(".lf-honors a").first
+    honour = tab.page.locator(HONOUR_LINK).first
     honour_title = honour.inner_text()
     with tab.page.expect_navigation():
         honour.click()

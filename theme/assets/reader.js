@@ -93,6 +93,34 @@
   });
   sync();
 
+  /* --- wide tables ------------------------------------------------------ */
+
+  /* A table wider than the phone scrolls inside its box; make that box
+     reachable by keyboard so it can be scrolled without a pointer. Material
+     wraps tables at DOMContentLoaded, and widths change with the font size. */
+  function scrollableByKeyboard() {
+    all(".md-content .md-typeset__scrollwrap, .md-content table, .md-content .lf-table-scroll, .md-content [data-lf-scroll]").forEach(function (box) {
+      var overflow = window.getComputedStyle(box).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-lf-scroll-focus", "");
+      } else if (!scrolls && box.hasAttribute("data-lf-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-lf-scroll-focus");
+      }
+    });
+  }
+  var resizeTimer = 0;
+  document.addEventListener("DOMContentLoaded", scrollableByKeyboard);
+  window.addEventListener("load", scrollableByKeyboard);
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(scrollableByKeyboard, 200);
+  });
+  new MutationObserver(function () { scrollableByKeyboard(); })
+    .observe(root, { attributes: true, attributeFilter: ["data-lf-font"] });
+
   /* --- print ------------------------------------------------------------ */
 
   all("[data-lf-print]").forEach(function (button) {
