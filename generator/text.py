@@ -1,4 +1,4 @@
-"""Chinese text helpers: sort keys by pinyin (and, later, by strokes)."""
+"""Chinese text helpers: sort keys by pinyin and by surname strokes (see strokes.py)."""
 
 from __future__ import annotations
 
@@ -22,5 +22,13 @@ def pinyin_key(name: str) -> tuple:
 
 
 def sort_key_for(name: str, order: str) -> tuple:
-    """Sort key for an honour list's `order`. 姓氏笔画 falls back to pinyin for now."""
-    return pinyin_key(name)
+    """Sort key for an honour list's `order` (拼音 or 姓氏笔画); any other order sorts by pinyin.
+
+    Two names with the same strokes (or the same pinyin) fall back to the
+    other key, then to the name itself, so the order never depends on input order.
+    """
+    if order == "姓氏笔画":
+        from .strokes import stroke_key
+
+        return (stroke_key(name), pinyin_key(name), name)
+    return (pinyin_key(name), name)
