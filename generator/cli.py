@@ -1,4 +1,4 @@
-"""Command line: `leifeng check` and `leifeng schema`.
+"""Command line: `leifeng check`, `leifeng schema` and `leifeng new`.
 
 `leifeng check` reads the `leifeng` plugin settings from mkdocs.yml with
 MkDocs' own configuration loader, so it sees exactly the settings a build
@@ -119,6 +119,20 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, write_scaffold
+
+    settings = load_settings(args.config_file)
+    try:
+        path = write_scaffold(args.kind, " ".join(args.title), settings, rid=args.id)
+    except ScaffoldError as exc:
+        _out(f"leifeng new：{exc}", sys.stderr)
+        return EXIT_ERRORS
+    shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
+    _out(f"已新建 {Path(shown).as_posix()}\n请按文件中的说明填写（行末标有 TODO 的必须修改），运行 leifeng check 检查，最后删除 draft: true 这一行以发布。")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leifeng", description="学雷锋志愿服务宣传网站生成器")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -133,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", required=True, metavar="目录", help="写入的目录，如 .vscode/schemas")
     schema.add_argument("--check", action="store_true", help="只检查目录中的文件是否最新，不写入")
     schema.set_defaults(run=cmd_schema)
+
+    from .scaffold import KINDS
+
+    new = sub.add_parser("new", help="新建一条记录（带中文说明的待填文件）", description="按内容模型新建一个待填写的文件，每个字段都有中文说明；编号由中文名称或标题的拼音生成，不与已有文件重复。")
+    new.add_argument("kind", choices=list(KINDS), metavar="类别", help="、".join(KINDS))
+    new.add_argument("title", nargs="+", metavar="名称或标题", help="如 张晓红、生日午餐会")
+    new.add_argument("--id", metavar="编号", help="自己指定编号（文件名），如 zhang-xiaohong-donghu")
+    new.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml）")
+    new.set_defaults(run=cmd_new)
     return parser
 
 
