@@ -1,4 +1,4 @@
-"""Command line: `leifeng check`, `leifeng schema` and `leifeng new`.
+"""Command line: `leifeng check`, `leifeng schema`, `leifeng new` and `leifeng import`.
 
 `leifeng check` reads the `leifeng` plugin settings from mkdocs.yml with
 MkDocs' own configuration loader, so it sees exactly the settings a build
@@ -133,6 +133,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import ImportUsageError, run_import
+
+    settings = load_settings(args.config_file)
+    try:
+        report = run_import(args, settings)
+    except ImportUsageError as exc:
+        raise UsageError(str(exc)) from None
+    _out(report.text())
+    return EXIT_ERRORS if report.failed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leifeng", description="学雷锋志愿服务宣传网站生成器")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -156,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--id", metavar="编号", help="自己指定编号（文件名），如 zhang-xiaohong-donghu")
     new.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml）")
     new.set_defaults(run=cmd_new)
+
+    from .importer import add_import_parser
+
+    add_import_parser(sub)
     return parser
 
 
