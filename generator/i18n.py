@@ -178,6 +178,7 @@ def strings_for(language: str) -> MappingProxyType:
     """The string table for a theme language, Simplified Chinese by default."""
     return TABLES.get(language, TABLES["zh"])
 
+
 # --- Traditional Chinese (zh-Hant: zh-TW, zh-HK) ----------------------------------
 #
 # Derived from ZH_HANS with OpenCC's own Simplified-to-Taiwan dictionaries (the
