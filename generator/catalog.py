@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .i18n import strings_for
 from .models import Feature, Figures, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
-from .settings import STAR_NAMES, Settings
+from .settings import Settings
 from .text import sort_key_for
 from .validate import Validated
 
@@ -293,8 +294,12 @@ class Catalog:
         return sum(1 for threshold in self.settings.star_thresholds if volunteer.service_hours >= threshold)
 
     def star_name(self, volunteer: Volunteer) -> str:
+        """一星志愿者 … 五星志愿者 in the site's language; empty below one star."""
         level = self.star_level(volunteer)
-        return f"{STAR_NAMES[level - 1]}志愿者" if level else ""
+        if not level:
+            return ""
+        t = strings_for(self.settings.language)
+        return t["star_volunteer"].format(star=t[f"star_{level}"])
 
     def reading_minutes(self, story: Story) -> int:
         return max(1, math.ceil(count_characters(story.body) / self.settings.reading_speed))
@@ -481,12 +486,12 @@ class Catalog:
 
     # --- figures derived from the content -----------------------------------
 
-    def star_distribution(self) -> list[tuple[str, int]]:
-        """Volunteers at each star level, 无星 first."""
+    def star_distribution(self) -> list[int]:
+        """How many volunteers are at each star level, 0 (none) to 5."""
         counts = [0] * 6
         for volunteer in self.volunteers.values():
             counts[self.star_level(volunteer)] += 1
-        return [("未评星", counts[0])] + [(f"{STAR_NAMES[i]}", counts[i + 1]) for i in range(5)]
+        return counts
 
     def stories_per_month(self, months: int = 24) -> list[tuple[str, int]]:
         """Stories in each of the last `months` months up to the newest story."""
@@ -515,12 +520,12 @@ class Catalog:
             table[honor.date.year][honor.level] = table[honor.date.year].get(honor.level, 0) + 1
         return sorted(table.items())
 
-    def honored_people_per_year(self) -> list[tuple[str, int]]:
-        """Recipients named in honour lists, by year."""
+    def honored_people_per_year(self) -> list[tuple[int, int]]:
+        """Recipients named in honour lists, by year, oldest first."""
         counts: dict[int, int] = defaultdict(int)
         for honor in self.honors.values():
             counts[honor.date.year] += self.honor_size(honor)
-        return [(f"{year}年", counts[year]) for year in sorted(counts)]
+        return sorted(counts.items())
 
     def timeline_of(self, record: Record) -> list[tuple[int, list[tuple[str, Record]]]]:
         """A volunteer's or organisation's honours and stories by year, newest first: [(year, [(kind, record)])]."""

@@ -89,14 +89,20 @@ def _ticks(maximum: float) -> tuple[float, list[float]]:
     return top, [step * i for i in range(count + 1)]
 
 
-def _summary(title: str, points: list[tuple[str, float]], unit: str) -> str:
+SUMMARY = "{title}，共 {n} 项，最高为{label} {value}。"
+EMPTY = "{title}：暂无数据"
+
+
+def _summary(title: str, points: list[tuple[str, float]], unit: str, summary: str, empty: str) -> str:
+    """The chart in one sentence, for screen readers (the SVG's <desc>)."""
     if not points:
-        return f"{title}：暂无数据"
+        return empty.format(title=title)
     highest = max(points, key=lambda p: p[1])
-    return f"{title}，共 {len(points)} 项，最高为{highest[0]} {format_value(highest[1], unit)}{'' if unit in ('%', '‰') else unit}。"
+    value = format_value(highest[1], unit) + ("" if unit in ("%", "‰") else unit)
+    return summary.format(title=title, n=len(points), label=highest[0], value=value)
 
 
-def column_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "") -> Chart:
+def column_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY) -> Chart:
     """Vertical bars: for values over time (years, months)."""
     # Sized for a phone: the SVG is drawn 420 units wide and shown at 100% of
     # the column, so 14-unit text stays about 13 px on a 375 px screen.
@@ -116,10 +122,10 @@ def column_chart(key: str, title: str, points: list[tuple[str, float]], unit: st
                         round(x + bar_width / 2, 1), bottom + 20, round(x + bar_width / 2, 1), round(y - 6, 1),
                         show_label=index % every == 0 or index == len(points) - 1))
     ticks = tuple(Tick(round(bottom - (bottom - top) * v / top_value, 1), tick_label(v)) for v in tick_values)
-    return Chart(key, title, unit, False, width, height, tuple(bars), ticks, _summary(title, points, unit), left, bottom, width - right)
+    return Chart(key, title, unit, False, width, height, tuple(bars), ticks, _summary(title, points, unit, summary, empty), left, bottom, width - right)
 
 
-def bar_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "") -> Chart:
+def bar_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY) -> Chart:
     """Horizontal bars: for categories with long Chinese names, readable on a phone."""
     row, left, right, top = 34, 104, 56, 8
     width = 420
@@ -133,4 +139,4 @@ def bar_chart(key: str, title: str, points: list[tuple[str, float]], unit: str =
         bars.append(Bar(label, value, format_value(value, unit), left, y, round(bar_width, 1), 22,
                         left - 8, y + 16, round(left + bar_width + 6, 1), y + 16))
     ticks = tuple(Tick(round(left + span * v / top_value, 1), tick_label(v)) for v in tick_values)
-    return Chart(key, title, unit, True, width, height, tuple(bars), ticks, _summary(title, points, unit), left, height - 12, width - right)
+    return Chart(key, title, unit, True, width, height, tuple(bars), ticks, _summary(title, points, unit, summary, empty), left, height - 12, width - right)

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from mkdocs.config.defaults import MkDocsConfig
 
 from .catalog import Catalog
+from .i18n import strings_for
 
 ATOM = "http://www.w3.org/2005/Atom"
 log = logging.getLogger("mkdocs.plugins.leifeng")
@@ -23,7 +24,8 @@ def _timestamp(day: dt.date) -> str:
 
 def build_feed(catalog: Catalog, site_name: str, site_url: str) -> bytes:
     ET.register_namespace("", ATOM)
-    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    language = "zh-TW" if strings_for(catalog.settings.language) is not strings_for("zh") else "zh-CN"
+    root = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": language})
     stories = catalog.stories[: catalog.settings.feed_size]
     base = site_url if site_url.endswith("/") else site_url + "/"
 
@@ -33,7 +35,7 @@ def build_feed(catalog: Catalog, site_name: str, site_url: str) -> bytes:
             element.text = text
         return element
 
-    sub(root, "title", f"{site_name} · 志愿故事")
+    sub(root, "title", strings_for(catalog.settings.language)["feed_title"].format(site=site_name))
     sub(root, "id", base)
     sub(root, "link", href=base)
     sub(root, "link", rel="self", href=urljoin(base, "feed.xml"))

@@ -17,6 +17,7 @@ from typing import Any
 from .catalog import Catalog, ServiceField
 from .charts import bar_chart, column_chart
 from .figures import reported
+from .i18n import strings_for
 from .models import Record, Story
 from .reference import TITLE as REFERENCE_TITLE
 from .reference import field_reference_markdown
@@ -24,17 +25,18 @@ from .reference import field_reference_markdown
 REFERENCE_URI = "guide/fields.md"
 
 # The section pages that the default navigation holds, in order.
+# (UI string key for the title, source URI)
 SECTIONS: list[tuple[str, str]] = [
-    ("首页", "index.md"),
-    ("志愿故事", "stories/index.md"),
-    ("志愿者风采", "volunteers/index.md"),
-    ("志愿组织", "organizations/index.md"),
-    ("品牌项目", "projects/index.md"),
-    ("主题活动", "themes/index.md"),
-    ("专题", "features/index.md"),
-    ("光荣榜", "honors/index.md"),
-    ("服务领域", "fields/index.md"),
-    ("数据看板", "data/index.md"),
+    ("home", "index.md"),
+    ("stories", "stories/index.md"),
+    ("volunteers", "volunteers/index.md"),
+    ("organizations", "organizations/index.md"),
+    ("projects", "projects/index.md"),
+    ("themes", "themes/index.md"),
+    ("features", "features/index.md"),
+    ("honors", "honors/index.md"),
+    ("fields", "fields/index.md"),
+    ("data", "data/index.md"),
 ]
 
 
@@ -119,6 +121,7 @@ def paginate(
     description: str = "",
     record: Record | None = None,
     markdown: str = "",
+    page_suffix: str = "（第 {n} 页）",
 ) -> list[PageSpec]:
     """One spec per page of `items`; page 1 at `base`, page n at `…/page/n/`."""
     total = max(1, math.ceil(len(items) / size))
@@ -134,7 +137,7 @@ def paginate(
             next=uri_to_url(_page_uri(base, number + 1)) if number < total else None,
             first_item=(number - 1) * size + 1,
         )
-        page_title = title if number == 1 else f"{title}（第 {number} 页）"
+        page_title = title if number == 1 else title + page_suffix.format(n=number)
         specs.append(
             PageSpec(
                 _page_uri(base, number),
@@ -165,11 +168,13 @@ def record_uri(record: Record) -> str:
 def build_pages(catalog: Catalog) -> list[PageSpec]:
     """Every generated page of the site."""
     s = catalog.settings
+    t = strings_for(s.language)
+    more = {"page_suffix": t["page_suffix"]}
     pages: list[PageSpec] = [
         PageSpec(
             "index.md",
             "home.html",
-            "首页",
+            t["home"],
             "home",
             description=s.slogan,
             extra={
@@ -186,79 +191,88 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
 
     # Stories: all, by year, and one page each.
     years = catalog.story_years()
-    pages += paginate("stories/index.md", catalog.stories, s.page_size, template="stories.html", title="志愿故事", kind="stories", extra={"years": years, "year": None}, description="学雷锋志愿服务故事")
+    pages += paginate("stories/index.md", catalog.stories, s.page_size, template="stories.html", title=t["stories"], kind="stories", extra={"years": years, "year": None}, description=t["desc_stories"], **more)
     by_year: dict[int, list[Story]] = {}
     for story in catalog.stories:
         by_year.setdefault(story.year, []).append(story)
     for year, stories in by_year.items():
-        pages += paginate(f"stories/{year}/index.md", stories, s.page_size, template="stories.html", title=f"{year}年志愿故事", kind="stories", extra={"years": years, "year": year})
+        pages += paginate(f"stories/{year}/index.md", stories, s.page_size, template="stories.html", title=t["year_stories"].format(year=year), kind="stories", extra={"years": years, "year": year}, **more)
     for story in catalog.stories:
         pages.append(PageSpec(story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""))
 
     # Volunteers.
-    pages += paginate("volunteers/index.md", catalog.volunteers_for_listing(), s.roster_page_size, template="volunteers.html", title="志愿者风采", kind="volunteers", description="学雷锋志愿者风采")
+    pages += paginate("volunteers/index.md", catalog.volunteers_for_listing(), s.roster_page_size, template="volunteers.html", title=t["volunteers"], kind="volunteers", description=t["desc_volunteers"], **more)
     for v in catalog.volunteers.values():
         pages.append(PageSpec(record_uri(v), "volunteer.html", v.name, "volunteer", markdown=v.bio, record=v, description=v.headline or ""))
 
     # Organisations, projects, themes.
     for folder, title, listing, detail, records, kind in (
-        ("organizations", "志愿组织", "organizations.html", "organization.html", catalog.organizations, "organization"),
-        ("projects", "品牌项目", "projects.html", "project.html", catalog.projects, "project"),
-        ("themes", "主题活动", "themes.html", "theme.html", catalog.themes, "theme"),
+        ("organizations", t["organizations"], "organizations.html", "organization.html", catalog.organizations, "organization"),
+        ("projects", t["projects"], "projects.html", "project.html", catalog.projects, "project"),
+        ("themes", t["themes"], "themes.html", "theme.html", catalog.themes, "theme"),
     ):
         ordered = catalog.by_name(records.values()) if kind != "theme" else sorted(
-            records.values(), key=lambda t: (t.period.start if t.period else None) or dt.date.min, reverse=True
+            records.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True
         )
-        pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s")
+        pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s", **more)
         for record in records.values():
             pages.append(PageSpec(record_uri(record), detail, record.display_name, kind, markdown=record.body, record=record, description=record.summary or ""))  # type: ignore[attr-defined]
 
     # Features (专题): newest first, each a long read in its written order.
-    pages += paginate("features/index.md", list(catalog.features.values()), s.roster_page_size, template="features.html", title="专题", kind="features", description="志愿服务专题")
+    pages += paginate("features/index.md", list(catalog.features.values()), s.roster_page_size, template="features.html", title=t["features"], kind="features", description=t["desc_features"], **more)
     for feature in catalog.features.values():
         pages.append(PageSpec(record_uri(feature), "feature.html", feature.title, "feature", markdown=feature.intro, record=feature, description=feature.subtitle or ""))
 
     # Columns (栏目): an index, and one paginated page per column.
-    pages.append(PageSpec("columns/index.md", "columns.html", "栏目", "columns", items=catalog.columns))
+    pages.append(PageSpec("columns/index.md", "columns.html", t["columns"], "columns", items=catalog.columns))
     for column in catalog.columns:
-        pages += paginate(f"columns/{column.slug}.md", catalog.column_stories(column.slug), s.page_size, template="column.html", title=column.name, kind="column", extra={"column": column}, description=f"{column.name}栏目")
+        pages += paginate(f"columns/{column.slug}.md", catalog.column_stories(column.slug), s.page_size, template="column.html", title=column.name, kind="column", extra={"column": column}, description=t["desc_column"].format(name=column.name), **more)
 
     # Honours: one index grouped by year and level, one page per list.
-    pages.append(PageSpec("honors/index.md", "honors.html", "光荣榜", "honors", extra={"years": catalog.honors_by_year()}, description="学雷锋志愿服务表彰名单"))
+    pages.append(PageSpec("honors/index.md", "honors.html", t["honors"], "honors", extra={"years": catalog.honors_by_year()}, description=t["desc_honors"]))
     for honor in catalog.honors.values():
         pages.append(PageSpec(record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""))
 
     # The data page: reported figures and figures derived from the content.
-    pages.append(PageSpec("data/index.md", "data.html", "数据看板", "data", extra=data_page(catalog), description="学雷锋志愿服务数据看板"))
+    pages.append(PageSpec("data/index.md", "data.html", t["data"], "data", extra=data_page(catalog), description=t["desc_data"]))
 
     # The staff guide's field reference, derived from the models.
     pages.append(PageSpec(REFERENCE_URI, "main.html", REFERENCE_TITLE, "reference", markdown=field_reference_markdown(s)))
 
     # Service fields: an index, and one page per field with its stories paginated.
-    pages.append(PageSpec("fields/index.md", "fields.html", "服务领域", "fields", items=catalog.fields))
+    pages.append(PageSpec("fields/index.md", "fields.html", t["fields"], "fields", items=catalog.fields))
     for f in catalog.fields:
         pages += _field_pages(catalog, f)
     return pages
 
 
-def _point_label(day: dt.date) -> str:
-    return f"{day.year}年" if (day.month, day.day) == (12, 31) else f"{day.year}年{day.month}月"
+def _point_label(day: dt.date, t: Any) -> str:
+    """A reported value's label: the year for a year-end figure, else year and month."""
+    return f"{day.year}{t['year_suffix']}" if (day.month, day.day) == (12, 31) else f"{day.year}.{day.month}"
 
 
 def data_page(catalog: Catalog) -> dict[str, Any]:
     """Big numbers and charts for the data page."""
+    t = strings_for(catalog.settings.language)
     reported_figures = reported(catalog.reported_figures)
+
+    def chart(maker: Any, key: str, title: str, points: list[tuple[str, float]], unit: str = "") -> Any:
+        return maker(key, title, points, unit, summary=t["chart_summary"], empty=t["chart_empty"])
+
     reported_charts = [
-        column_chart(f"reported-{i}", f"{r.series.name}（{r.series.unit}）" if r.series.unit and r.series.unit not in ("%", "‰") else r.series.name,
-                     [(_point_label(v.date), v.value) for v in sorted(r.series.values, key=lambda v: v.date)], r.series.unit)
+        chart(column_chart, f"reported-{i}", f"{r.series.name}（{r.series.unit}）" if r.series.unit and r.series.unit not in ("%", "‰") else r.series.name,
+              [(_point_label(v.date, t), v.value) for v in sorted(r.series.values, key=lambda v: v.date)], r.series.unit)
         for i, r in enumerate(reported_figures)
         if len(r.series.values) > 1
     ]
+    stars = catalog.star_distribution()
+    star_points = [(t["no_star_level"], stars[0])] + [(t[f"star_{level}"], stars[level]) for level in range(1, 6)]
     derived = [
-        bar_chart("stars", "志愿者星级分布（人）", catalog.star_distribution()),
-        column_chart("stories-per-month", "每月发布的志愿故事（篇）", catalog.stories_per_month()),
-        bar_chart("projects-per-field", "各服务领域的品牌项目（个）", catalog.projects_per_field()),
-        column_chart("honored-per-year", "每年受表彰的个人和集体（个）", catalog.honored_people_per_year()),
+        chart(bar_chart, "stars", t["chart_stars"], star_points),
+        chart(column_chart, "stories-per-month", t["chart_stories_per_month"], catalog.stories_per_month()),
+        chart(bar_chart, "projects-per-field", t["chart_projects_per_field"], catalog.projects_per_field()),
+        chart(column_chart, "honored-per-year", t["chart_honored_per_year"],
+              [(f"{year}{t['year_suffix']}", count) for year, count in catalog.honored_people_per_year()]),
     ]
     return {
         "reported": reported_figures,
@@ -276,4 +290,8 @@ def _field_pages(catalog: Catalog, f: ServiceField) -> list[PageSpec]:
         "projects": catalog.field_projects(f.slug),
         "organizations": catalog.field_organizations(f.slug),
     }
-    return paginate(f"fields/{f.slug}.md", catalog.field_stories(f.slug), catalog.settings.page_size, template="field.html", title=f.name, kind="field", extra=extra, description=f"{f.name}志愿服务")
+    t = strings_for(catalog.settings.language)
+    return paginate(
+        f"fields/{f.slug}.md", catalog.field_stories(f.slug), catalog.settings.page_size, template="field.html", title=f.name,
+        kind="field", extra=extra, description=t["desc_field"].format(name=f.name), page_suffix=t["page_suffix"],
+    )

@@ -49,11 +49,11 @@ class ContentError(PluginError):
     """The content has errors; the message lists them all."""
 
 
-def settings_for(options: PluginConfig, config_file_path: str | None, *, serving: bool = False) -> Settings:
+def settings_for(options: PluginConfig, config_file_path: str | None, *, serving: bool = False, language: str = "zh") -> Settings:
     """The steps' settings from the plugin's options; `leifeng check` uses the same."""
     root = Path(config_file_path or ".").resolve().parent
     include_drafts = options.drafts == "show" or (options.drafts == "auto" and serving)
-    return make_settings(dict(options), root, include_drafts=include_drafts)
+    return make_settings(dict(options), root, include_drafts=include_drafts, language=language)
 
 
 def run_checks(settings: Settings) -> tuple[Catalog | None, Problems]:
@@ -86,7 +86,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         try:
-            self.settings = settings_for(self.config, config.config_file_path, serving=self.serving)
+            self.settings = settings_for(self.config, config.config_file_path, serving=self.serving, language=config.theme.get("language", "zh"))
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
         self.cache_dir = root / ".cache"
@@ -139,8 +139,13 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         for site_path, source in sorted(self._media_files(config).items()):
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
         if self.auto_nav:
-            docs = [f.src_uri for f in files.documentation_pages() if f.generated_by is None and f.src_uri not in nav_uris]
-            config.nav = [{title: uri} for title, uri in SECTIONS] + sorted(docs)
+            docs = [
+                f.src_uri
+                for f in files.documentation_pages()
+                if f.generated_by is None and f.src_uri not in nav_uris and not f.inclusion.is_not_in_nav()
+            ]
+            t = strings_for(self.settings.language)
+            config.nav = [{t[key]: uri} for key, uri in SECTIONS] + sorted(docs)
         return files
 
     def _image_sources(self) -> dict[str, Path]:

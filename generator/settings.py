@@ -66,7 +66,7 @@ class PluginConfig(base.Config):
     organization_kinds = c.ListOfItems(c.Type(str), default=DEFAULT_ORGANIZATION_KINDS)
     star_thresholds = c.ListOfItems(c.Type(int), default=DEFAULT_STAR_THRESHOLDS)
     region = c.Type(str, default="")
-    slogan = c.Type(str, default="学习雷锋好榜样 志愿服务暖人心")
+    slogan = c.Type(str, default="")  # empty: the UI table's default slogan, in the site's language
     icp = c.Type(str, default="")
     icp_url = c.Type(str, default="https://beian.miit.gov.cn/")
     police = c.Type(str, default="")
@@ -117,6 +117,7 @@ class Settings:
     max_image_pixels: int = 40_000_000
     include_drafts: bool = False
     build_date: dt.date = field(default_factory=dt.date.today)
+    language: str = "zh"  # the theme's language: which UI string table pages use
 
     @property
     def column_by_name(self) -> dict[str, str]:
@@ -152,7 +153,13 @@ def parse_key_date(entry: dict) -> KeyDate:
     return KeyDate(month, day, str(entry["name"]), entry.get("first"))
 
 
-def make_settings(options: dict, root: Path, *, include_drafts: bool = False) -> Settings:
+def _default_slogan(language: str) -> str:
+    from .i18n import strings_for
+
+    return strings_for(language)["default_slogan"]
+
+
+def make_settings(options: dict, root: Path, *, include_drafts: bool = False, language: str = "zh") -> Settings:
     """Check plugin options that need more than a type and build `Settings`."""
     thresholds = tuple(options.get("star_thresholds", DEFAULT_STAR_THRESHOLDS))
     if len(thresholds) != 5 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
@@ -177,7 +184,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False) ->
         organization_kinds=tuple(options.get("organization_kinds", DEFAULT_ORGANIZATION_KINDS)),
         star_thresholds=thresholds,
         region=options.get("region", ""),
-        slogan=options.get("slogan", ""),
+        slogan=options.get("slogan", "") or _default_slogan(language),
         icp=options.get("icp", ""),
         icp_url=options.get("icp_url", "https://beian.miit.gov.cn/"),
         police=options.get("police", ""),
@@ -190,4 +197,5 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False) ->
         max_image_pixels=int(options.get("max_image_pixels", 40_000_000)),
         include_drafts=include_drafts,
         build_date=dt.date.fromisoformat(build_date) if build_date else dt.date.today(),
+        language=language or "zh",
     )

@@ -47,6 +47,7 @@ class ShareSpec:
     url: str  # absolute URL for the QR code; empty for cards
     image: str | None  # source file on disk
     fit: str = "cover"  # "contain" for avatars and logos: never crop them
+    hints: tuple[str, str] = ("长按识别二维码", "阅读全文")  # the lines beside the QR code
 
 
 # --- text layout ------------------------------------------------------------
@@ -222,8 +223,8 @@ def draw_poster(spec: ShareSpec) -> Image.Image:
         draw.text((margin, ny), line, font=name_font, fill=RED)
         ny += 48
     hint_font = cjk_font(26)
-    draw.text((margin, ny + 16), "长按识别二维码", font=hint_font, fill=GREY)
-    draw.text((margin, ny + 56), "阅读全文", font=hint_font, fill=GREY)
+    draw.text((margin, ny + 16), spec.hints[0], font=hint_font, fill=GREY)
+    draw.text((margin, ny + 56), spec.hints[1], font=hint_font, fill=GREY)
     return poster
 
 

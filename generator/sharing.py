@@ -12,18 +12,20 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from .catalog import Catalog
+from .i18n import strings_for
 from .models import Honor, Record, Story, Volunteer
 from .share import HonorSheet, ShareSpec
 from .templating import cn_date
 
-KIND_LABELS = {
-    "story": "志愿故事",
-    "volunteer": "志愿者风采",
-    "organization": "志愿组织",
-    "project": "品牌项目",
-    "theme": "主题活动",
-    "honor": "光荣榜",
-    "feature": "专题",
+# The section each kind of record belongs to, named on its share images.
+KIND_SECTIONS = {
+    "story": "stories",
+    "volunteer": "volunteers",
+    "organization": "organizations",
+    "project": "projects",
+    "theme": "themes",
+    "honor": "honors",
+    "feature": "features",
 }
 _MARKDOWN_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|[#>*_`|]|\[([^\]]*)\]\([^)]*\)")
 
@@ -65,6 +67,8 @@ def _title(catalog: Catalog, record: Record) -> str:
 def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[str, Path], avatars: dict[str, Path]) -> SharePlan:
     """Posters for stories and volunteers (when the site URL is known), cards for every record and the site."""
     plan = SharePlan()
+    t = strings_for(catalog.settings.language)
+    hints = (t["poster_hint"], t["poster_read"])
     for record in catalog.all_records():
         image, fit = None, "cover"
         picture = (
@@ -76,7 +80,7 @@ def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[st
         elif isinstance(record, Volunteer) and record.id in avatars:
             image, fit = str(avatars[record.id]), "contain"
         url = urljoin(site_url, record.url) if site_url else ""
-        spec = ShareSpec(KIND_LABELS[record.record_type], _title(catalog, record), _summary(catalog, record), site_name, url, image, fit)
+        spec = ShareSpec(t[KIND_SECTIONS[record.record_type]], _title(catalog, record), _summary(catalog, record), site_name, url, image, fit, hints)
         base = f"share/{record.folder}/{record.id}"
         paths = {"card": f"{base}-card.jpg"}
         plan.images[paths["card"]] = ("card", spec)
