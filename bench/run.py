@@ -252,6 +252,8 @@ def medians(runs: list[dict]) -> dict:
     walls = [r["wall_s"] for r in ok]
     if len(walls) > 1:
         summary["wall_min"], summary["wall_max"] = min(walls), max(walls)
+        cpus = [r["cpu_s"] for r in ok]
+        summary["cpu_min"], summary["cpu_max"] = min(cpus), max(cpus)
     return summary
 
 
