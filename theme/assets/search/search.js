@@ -466,10 +466,18 @@
     load();
   }
 
-  input.addEventListener("focus", open);
-  input.addEventListener("input", function () {
+  // While a pinyin or wubi input method is composing, the box holds Latin
+  // letters the reader will not search for: wait for the characters.
+  var composing = false;
+  function schedule() {
     clearTimeout(timer);
     timer = setTimeout(run, 80);
+  }
+  input.addEventListener("focus", open);
+  input.addEventListener("compositionstart", function () { composing = true; });
+  input.addEventListener("compositionend", function () { composing = false; schedule(); });
+  input.addEventListener("input", function (ev) {
+    if (!composing && !ev.isComposing) schedule();
   });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
