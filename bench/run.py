@@ -202,10 +202,22 @@ def site_metrics(site: Path, stories: int) -> dict:
     size, files, pages = tree_size(site)
     metrics = {"output_mb": round(size / 1e6, 2), "files": files, "pages": pages, "kb_per_story": round(size / 1e3 / stories, 1)}
     index = site / "search" / "search_index.json"
-    if index.is_file():
+    if index.is_file():  # Material's search plugin: one file every reader loads
         raw = index.read_bytes()
         metrics["search_mb"] = round(len(raw) / 1e6, 2)
         metrics["search_gz_mb"] = round(len(gzip.compress(raw, 6)) / 1e6, 2)
+        metrics["search_files"] = 1
+    elif (site / "search").is_dir():  # our sharded index: the total of all its files
+        raw_total = gz_total = count = 0
+        for path in (site / "search").rglob("*"):
+            if path.is_file() and path.suffix in (".json", ".bin"):
+                raw = path.read_bytes()
+                raw_total += len(raw)
+                gz_total += len(gzip.compress(raw, 6))
+                count += 1
+        metrics["search_mb"] = round(raw_total / 1e6, 2)
+        metrics["search_gz_mb"] = round(gz_total / 1e6, 2)
+        metrics["search_files"] = count
     else:
         metrics["search_mb"] = metrics["search_gz_mb"] = None
     return metrics
