@@ -17,7 +17,7 @@ def test_a_simplified_query_finds_records_and_highlights_the_words(phone: Search
     phone.open_search()
     results = phone.search("雷锋精神")
     assert results, phone.message()
-    assert "找到" in phone.message()
+    assert "符合条件" in phone.message()
     assert {r.kind for r in results} <= {"故事", "志愿者", "项目", "组织", "主题活动", "荣誉", "专题"}
     assert any("雷锋精神" in r.marks for r in results[:3])
     assert all(phone.path(r.href) for r in results)

@@ -34,6 +34,24 @@
     year: root.querySelector("select[name=year]")
   };
 
+  // Words from the page (theme language), with Simplified defaults.
+  var words = {
+    hint: "输入姓名、地点、项目或服务内容，如：助残、垃圾分类",
+    none: "没有找到符合条件的结果",
+    one: "找到 1 个符合条件的结果",
+    other: "# 个符合条件的结果",
+    partial: "没有完全匹配的结果，以下为部分匹配（# 条）",
+    filtered: "筛选条件下没有结果，请放宽筛选。",
+    symbols: "请输入汉字、字母或数字。",
+    failed: "搜索暂时不可用，请稍后再试。",
+    year: "年",
+    kinds: {}
+  };
+  try {
+    var given = JSON.parse(root.querySelector("[data-lf-search-words]").textContent);
+    Object.keys(given).forEach(function (key) { words[key] = given[key]; });
+  } catch (e) { /* keep the defaults */ }
+
   var base = null; // promise of {manifest, docs, fold, impacts, dir}
   var shards = new Map(); // shard number -> promise of Map(token -> [bytes, offset])
   var documents = new Map(); // doc number -> promise of {u, t, m, x}
@@ -80,7 +98,7 @@
       });
     base.catch(function () {
       base = null; // try again on the next query
-      showMessage("搜索暂时不可用，请稍后再试。");
+      showMessage(words.failed);
     });
     return base;
   }
@@ -260,9 +278,14 @@
 
   function fillFilters(state) {
     var m = state.manifest;
-    addOptions(selects.kind, m.kinds.map(function (k, i) { return [i, k[1]]; }));
+    addOptions(selects.kind, m.kinds.map(function (k, i) { return [i, kindLabel(state, i)]; }));
     addOptions(selects.field, m.fields.map(function (f, i) { return [i, f[1]]; }));
-    addOptions(selects.year, m.years.map(function (y) { return [y, y + "年"]; }));
+    addOptions(selects.year, m.years.map(function (y) { return [y, y + words.year]; }));
+  }
+
+  function kindLabel(state, index) {
+    var kind = state.manifest.kinds[index];
+    return words.kinds[kind[0]] || kind[1];
   }
 
   function addOptions(select, options) {
@@ -316,7 +339,7 @@
     if (!offset) clearResults();
     list.setAttribute("data-lf-query", result.query);
     if (!shown.length) {
-      showMessage(result.matches.length ? "筛选条件下没有结果，请放宽筛选。" : "没有找到与“" + result.query.trim().slice(0, 40) + "”相关的内容。");
+      showMessage(result.matches.length ? words.filtered : words.none);
       root.setAttribute("data-lf-search-state", "done");
       return Promise.resolve();
     }
@@ -324,7 +347,8 @@
     var mine = sequence;
     return Promise.all(page.map(function (d) { return doc(state, d); })).then(function (records) {
       if (mine !== sequence) return;
-      showMessage((result.partial ? "没有完全匹配的结果，以下 " : "找到 ") + shown.length + " 条" + (result.partial ? "部分匹配的结果" : "结果"));
+      var count = String(shown.length);
+      showMessage((result.partial ? words.partial : shown.length === 1 ? words.one : words.other).replace("#", count));
       records.forEach(function (record, i) { list.appendChild(item(state, result, page[i], record)); });
       more.hidden = offset + PAGE >= shown.length;
       more.onclick = function () { render(state, result, offset + PAGE); };
@@ -334,7 +358,7 @@
 
   function item(state, result, d, record) {
     var a = attributes(state, d);
-    var kind = state.manifest.kinds[a.kind];
+    var kind = [state.manifest.kinds[a.kind][0], kindLabel(state, a.kind)];
     var li = document.createElement("li");
     li.className = "md-search-result__item";
     var link = document.createElement("a");
@@ -435,7 +459,7 @@
       current = null;
       clearResults();
       list.removeAttribute("data-lf-query");
-      showMessage("输入姓名、地点、项目或服务内容，如：助残、垃圾分类");
+      showMessage(words.hint);
       root.setAttribute("data-lf-search-state", "ready");
       return;
     }
@@ -448,7 +472,7 @@
             current = null;
             clearResults();
             list.setAttribute("data-lf-query", query);
-            showMessage("请输入汉字、字母或数字。");
+            showMessage(words.symbols);
             root.setAttribute("data-lf-search-state", "done");
             return;
           }
@@ -457,7 +481,7 @@
         });
       })
       .catch(function () {
-        if (mine === sequence) showMessage("搜索暂时不可用，请稍后再试。");
+        if (mine === sequence) showMessage(words.failed);
       });
   }
 
@@ -534,5 +558,5 @@
       input.focus();
     }
   });
-  showMessage("输入姓名、地点、项目或服务内容，如：助残、垃圾分类");
+  showMessage(words.hint);
 })();
