@@ -396,9 +396,14 @@ sys.exit(code)
 """
 
 
-def profile(size: int, folder: Path, env: dict, profiler: str, src: Path = REPO, top: int = 30) -> dict:
+def profile(size: int, folder: Path, env: dict, profiler: str, src: Path = REPO, top: int = 30, warm: bool = False) -> dict:
     root, site = folder / "ours", folder / "ours" / "site"
-    clean_build_state(root, site, cold=True)
+    if warm:  # a rebuild with nothing changed: fill .cache/ first if needed
+        clean_build_state(root, site, cold=False)
+        if not (root / ".cache").is_dir():
+            run_build(root, "mkdocs.yml", site, env, OUT / "logs" / f"n{size}-profile-fill.log")
+    else:
+        clean_build_state(root, site, cold=True)
     OUT.mkdir(parents=True, exist_ok=True)
     base = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
     if profiler == "pyinstrument":
@@ -416,7 +421,9 @@ def profile(size: int, folder: Path, env: dict, profiler: str, src: Path = REPO,
     wall = time.perf_counter() - started
     stats = pstats.Stats(str(prof))
     total = stats.total_tt  # type: ignore[attr-defined]
-    print(f"\nprofiled cold build of {size:,} stories (ours, search on): {wall:.1f} s wall under cProfile, {total:.1f} s CPU profiled")
+    print(
+        f"\nprofiled {'warm' if warm else 'cold'} build of {size:,} stories (ours): {wall:.1f} s wall under cProfile, {total:.1f} s CPU profiled"
+    )
     print(f"\ntop {top} by cumulative time:")
     stats.sort_stats("cumulative").print_stats(top)
 
@@ -467,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true", help="profile our cold build for each size instead of benchmarking")
     parser.add_argument("--profiler", choices=("cprofile", "pyinstrument"), default="cprofile")
+    parser.add_argument("--warm", action="store_true", help="with --profile: profile a rebuild with .cache/ kept and nothing changed")
     parser.add_argument("--regenerate", action="store_true", help="rewrite the corpora even if cached")
     parser.add_argument("--ref", help="benchmark this commit (git archive of generator/, theme/, mkdocs.yml) instead of the work tree")
     args = parser.parse_args(argv)
@@ -513,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
             fcntl.flock(handle, fcntl.LOCK_EX)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     if args.profile:
-        profiles = [profile(size, folders[size], env, args.profiler, src) for size in sizes]
+        profiles = [profile(size, folders[size], env, args.profiler, src, warm=args.warm) for size in sizes]
         (OUT / f"profile-{stamp}.json").write_text(json.dumps({"machine": info, "profiles": profiles}, ensure_ascii=False, indent=2))
         return 0
 
