@@ -22,7 +22,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 # Bump when processing changes, so cached derivatives are remade.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 # A phone 375 CSS px wide at 2x or 3x needs 800 or 1200; list thumbnails and
 # avatars take the 400.
 WIDTHS = (400, 800, 1200)
@@ -67,8 +67,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def widths_for(width: int) -> list[int]:
+    """The published widths for a source `width` pixels wide: never larger, never twice."""
     chosen = [w for w in WIDTHS if w < width]
-    chosen.append(min(width, WIDTHS[-1]))
+    largest = min(width, WIDTHS[-1])
+    if largest not in chosen:
+        chosen.append(largest)
     return chosen
 
 

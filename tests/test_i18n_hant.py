@@ -124,7 +124,6 @@ def test_a_zh_tw_site_shows_traditional_ui_strings(hant_site: Built) -> None:
     assert "（按姓氏筆畫排序）" in _page(hant_site, "honors/biaozhang-2025/", whole=False)
 
 
-@pytest.mark.xfail(strict=True, reason="theme/partials/search.html still writes its labels (类型, 服务领域…) in Simplified; remove when it reads t.")
 def test_nav_and_page_titles_are_traditional_too(hant_site: Built) -> None:
     simplified = _ui_only(hant_site, _differing_simplified())
     for url in PAGES:

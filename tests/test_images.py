@@ -197,3 +197,10 @@ def test_poster_text_stays_inside_the_poster_for_the_longest_title() -> None:
     buffer = io.BytesIO()
     poster.save(buffer, "PNG")
     assert _decode_qr(Image.open(io.BytesIO(buffer.getvalue()))) == ["https://example.gov.cn/zyfw/stories/2025/x/"]
+
+
+@pytest.mark.parametrize(("source", "expected"), [(300, [300]), (400, [400]), (900, [400, 800, 900]), (1200, [400, 800, 1200]), (1500, [400, 800, 1200])])
+def test_published_widths_never_exceed_the_source_or_repeat(source: int, expected: list[int]) -> None:
+    from generator.images import widths_for
+
+    assert widths_for(source) == expected
