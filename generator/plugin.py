@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -43,6 +44,28 @@ from .validate import body_images, media_fields, resolve_media, validate
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
 _MEDIA_LINK = re.compile(r"(!?\[[^\]]*\]\(\s*<?)(media/[^)\s>]+)")
+
+
+class CachedFile(File):
+    """A published file that lives in `.cache/`: hard-linked into the site, not copied.
+
+    Cache files are written once and replaced atomically, never changed in
+    place, so a link is as good as a copy and costs no bytes; where linking
+    is impossible (another file system), it falls back to copying.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self._content is None and self.abs_src_path is not None:
+            output_path = self.abs_dest_path
+            os.makedirs(os.path.dirname(output_path), exist_ok=True)
+            try:
+                if os.path.lexists(output_path):
+                    os.remove(output_path)
+                os.link(self.abs_src_path, output_path)
+                return
+            except OSError:
+                pass
+        super().copy_file(dirty)
 
 
 class ContentError(PluginError):
@@ -93,6 +116,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.media = MediaCache(self.cache_dir / "media")
         self.images = ImagePipeline(self.cache_dir, self.settings.max_image_pixels)
         self.share = ShareImages(self.cache_dir)
+        self._load_qr_codes()
         self.image_sets: dict[str, ImageSet] = {}
         self._variant_index: dict[str, ImageSet] = {}
         self.share_paths: dict[str, dict[str, str]] = {}
@@ -137,7 +161,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             inclusion = InclusionLevel.INCLUDED if spec.src_uri in nav_uris else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=spec.markdown, inclusion=inclusion))
         for site_path, source in sorted(self._media_files(config).items()):
-            files.append(File.generated(config, site_path, abs_src_path=str(source)))
+            files.append(CachedFile.generated(config, site_path, abs_src_path=str(source)))
         if self.auto_nav:
             docs = [
                 f.src_uri
@@ -227,7 +251,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             context.update(spec.extra)
             context["share"] = self.share_paths.get(spec.record.share_key if spec.record is not None else "")
             if spec.kind in ("story", "volunteer") and config.site_url:
-                context["qr"] = qr_path(urljoin(config.site_url, spec.url))
+                context["qr"] = self._qr(urljoin(config.site_url, spec.url))
         context.setdefault("share", None)
         context["site_card"] = self.share_paths.get("site")
         return context
@@ -237,6 +261,30 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         context["site_settings"] = self.settings
         context["catalog"] = self.catalog
         return context
+
+    def _qr(self, url: str) -> tuple[int, str]:
+        """The QR code of a page, remembered across builds in `.cache/qr.json`."""
+        if url not in self._qr_codes:
+            self._qr_codes[url] = qr_path(url)
+            self._qr_changed = True
+        return self._qr_codes[url]
+
+    def _load_qr_codes(self) -> None:
+        self._qr_changed = False
+        try:
+            stored = json.loads((self.cache_dir / "qr.json").read_text(encoding="utf-8"))
+            self._qr_codes = {url: (int(entry[0]), str(entry[1])) for url, entry in stored.items()}
+        except (OSError, ValueError, TypeError, AttributeError, IndexError):
+            self._qr_codes = {}  # no cache yet, or an unreadable one: recompute
+
+    def _save_qr_codes(self, urls: set[str]) -> None:
+        if not self._qr_changed:
+            return
+        kept = {url: self._qr_codes[url] for url in sorted(urls) if url in self._qr_codes}
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_dir / f".qr.json.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.cache_dir / "qr.json")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         assert self.settings is not None
@@ -251,6 +299,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.catalog is not None
         feed.write_feed(self.catalog, config, Path(config.site_dir))
+        if config.site_url:
+            self._save_qr_codes({urljoin(config.site_url, s.url) for s in self.specs.values() if s.kind in ("story", "volunteer")})
         from .search import write_search_index  # the site search index (generator/search)
         write_search_index(self.catalog, config)
         log.info(
