@@ -22,7 +22,6 @@ import http.server
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
