@@ -234,9 +234,8 @@ def _resolve(base: str, href: str) -> str:
 # --- the browser and guarded pages ------------------------------------------
 
 
-# Playwright's sync API allows one running instance per thread, and the search
-# tests start their own (search_fixtures.py): so the browser lives per test
-# module, not per session. A launch costs well under a second.
+# One Playwright instance and browser per test module (a launch costs well
+# under a second); the search tests use them too.
 @pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Any]:
     need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")

@@ -2,48 +2,22 @@
 127.0.0.1 and a phone-sized Chromium page that fails the test on any request
 to another host or any script error.
 
-Kept apart from tests/browser/conftest.py (the accessibility tests' fixtures)
-so that both suites can change without breaking each other.
+The server and the browser are conftest.py's (`site_server`, `browser`);
+this module adds the search-specific page helpers.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = os.environ.get("LEIFENG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PREFIX = "/zyfw/"
 PHONE = {"width": 375, "height": 740}
-
-
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """A plain static server with the site under PREFIX, as on a shared host."""
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".bin": "application/octet-stream",
-    }
-
-    def translate_path(self, path: str) -> str:
-        path = unquote(urlsplit(path).path)
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_site__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @dataclass
@@ -56,29 +30,9 @@ class SearchSite:
 
 
 @pytest.fixture(scope="session")
-def search_site(example: Any) -> Iterator[SearchSite]:
-    handler = functools.partial(_SubPathHandler, directory=str(example.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="search-site", daemon=True).start()
-    try:
-        yield SearchSite(example.site, f"http://127.0.0.1:{server.server_address[1]}")
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="session")
-def search_browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def search_site(site_server: Any) -> SearchSite:
+    """The example site as served by conftest's `site_server` (one server for both suites)."""
+    return SearchSite(site_server.site, site_server.origin)
 
 
 @dataclass
@@ -155,8 +109,8 @@ class SearchPage:
 
 
 @pytest.fixture
-def phone(search_browser: Any, search_site: SearchSite) -> Iterator[SearchPage]:
-    context = search_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN")
+def phone(browser: Any, search_site: SearchSite) -> Iterator[SearchPage]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN")
     page = context.new_page()
     tab = SearchPage(page, search_site)
 

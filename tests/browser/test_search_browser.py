@@ -6,9 +6,8 @@ from __future__ import annotations
 import search_fixtures
 from search_fixtures import SearchPage
 
-# The fixtures live in search_fixtures.py, apart from the accessibility suite's conftest.
+# Search page helpers live in search_fixtures.py; the server and browser are conftest.py's.
 search_site = search_fixtures.search_site
-search_browser = search_fixtures.search_browser
 phone = search_fixtures.phone
 
 
