@@ -142,17 +142,25 @@ class ImagePipeline:
         self.workers = workers or max(1, min(os.cpu_count() or 1, 8))
         self.encoded = 0
         self.reused = 0
+        self.digests: dict[str, str] = {}
 
-    def _key(self, data: bytes) -> str:
-        settings = f"{PIPELINE_VERSION}|{WIDTHS}|{JPEG_QUALITY}|{WEBP_QUALITY}".encode()
-        return hashlib.sha256(settings + b"\0" + data).hexdigest()[:40]
+    def content_digest(self, source: Path) -> str:
+        """SHA-256 of a source file's bytes, read once per build (share images reuse it)."""
+        key = str(source)
+        if key not in self.digests:
+            self.digests[key] = hashlib.sha256(source.read_bytes()).hexdigest()
+        return self.digests[key]
+
+    def _key(self, digest: str) -> str:
+        settings = f"{PIPELINE_VERSION}|{WIDTHS}|{JPEG_QUALITY}|{WEBP_QUALITY}"
+        return hashlib.sha256(f"{settings}|{digest}".encode()).hexdigest()[:40]
 
     def prepare(self, sources: dict[str, Path]) -> tuple[dict[str, ImageSet], dict[str, Path]]:
         """(media path -> ImageSet, published path -> cached file) for all sources."""
         keyed: dict[str, tuple[str, Path]] = {}
         todo: dict[str, tuple[str, str, int]] = {}
         for media_path, source in sorted(sources.items()):
-            key = self._key(source.read_bytes())
+            key = self._key(self.content_digest(source))
             folder = self.cache_dir / "images" / key
             keyed[media_path] = (key, folder)
             if (folder / "meta.json").is_file():

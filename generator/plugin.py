@@ -115,7 +115,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.cache_dir = root / ".cache"
         self.media = MediaCache(self.cache_dir / "media")
         self.images = ImagePipeline(self.cache_dir, self.settings.max_image_pixels)
-        self.share = ShareImages(self.cache_dir)
+        self.share = ShareImages(self.cache_dir, digest=self.images.content_digest)
         self._load_qr_codes()
         self.image_sets: dict[str, ImageSet] = {}
         self._variant_index: dict[str, ImageSet] = {}

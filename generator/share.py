@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -283,8 +284,10 @@ def _render(job: tuple[str, dict, str]) -> None:
 class ShareImages:
     """Posters and cards through the cache, rendered in parallel when cold."""
 
-    def __init__(self, cache_dir: Path, workers: int | None = None) -> None:
+    def __init__(self, cache_dir: Path, workers: int | None = None, digest: Callable[[Path], str] | None = None) -> None:
         self.cache_dir = cache_dir
+        # How to fingerprint a picture: the image pipeline's digests, so each file is read once per build.
+        self._file_digest = digest or (lambda path: hashlib.sha256(path.read_bytes()).hexdigest())
         self.workers = workers or max(1, min(os.cpu_count() or 1, 8))
         self.rendered = 0
         self.reused = 0
@@ -294,7 +297,7 @@ class ShareImages:
         image_digest = ""
         if spec.image:
             if spec.image not in self._image_digests:
-                self._image_digests[spec.image] = hashlib.sha256(Path(spec.image).read_bytes()).hexdigest()
+                self._image_digests[spec.image] = self._file_digest(Path(spec.image))
             image_digest = self._image_digests[spec.image]
         fields = {**asdict(spec), "image": image_digest}
         payload = json.dumps([SHARE_VERSION, shape, fields], ensure_ascii=False, sort_keys=True)
