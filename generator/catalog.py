@@ -157,6 +157,7 @@ class Catalog:
         self._field_slug = settings.field_by_name
         self._field_by_slug = {f.slug: f for f in self.fields}
         self._story_index = {s.id: i for i, s in enumerate(self.stories)}
+        self._character_counts: dict[str, int] = {}
         self._index()
 
     def all_records(self) -> list[Record]:
@@ -302,10 +303,13 @@ class Catalog:
         return t["star_volunteer"].format(star=t[f"star_{level}"])
 
     def reading_minutes(self, story: Story) -> int:
-        return max(1, math.ceil(count_characters(story.body) / self.settings.reading_speed))
+        return max(1, math.ceil(self.character_count(story) / self.settings.reading_speed))
 
     def character_count(self, story: Story) -> int:
-        return count_characters(story.body)
+        """Characters a reader reads in the story, counted once per build."""
+        if story.id not in self._character_counts:
+            self._character_counts[story.id] = count_characters(story.body)
+        return self._character_counts[story.id]
 
     # --- back-links ---------------------------------------------------------
 

@@ -9,7 +9,6 @@ import markdown
 from markupsafe import Markup
 
 from .media import site_path_for
-from .settings import STAR_NAMES
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -21,10 +20,6 @@ def cn_date(value: dt.date | None) -> str:
 
 def iso_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def star_name(level: int) -> str:
-    return STAR_NAMES[level - 1] if 1 <= level <= 5 else ""
 
 
 def hours(value: float) -> str:
@@ -68,7 +63,6 @@ def markdown_filter(text: str | None) -> Markup:
 def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
-    env.filters["star_name"] = star_name
     env.filters["hours"] = hours
     env.filters["number"] = number
     env.filters["media"] = media
