@@ -243,7 +243,12 @@ class Catalog:
         story_features: dict[str, list[FeaturePlace]] = defaultdict(list)
         for feature in self.features.values():
             sections = tuple(
-                FeatureSectionView(section.heading, section.text, tuple(self.story_by_id[s] for s in section.stories if s in self.story_by_id), section.after)
+                FeatureSectionView(
+                    section.heading,
+                    section.text,
+                    tuple(self.story_by_id[s] for s in section.stories if s in self.story_by_id),
+                    section.after,
+                )
                 for section in feature.sections
             )
             self._feature_sections[feature.id] = sections
@@ -395,8 +400,7 @@ class Catalog:
     def current_features(self, today: dt.date) -> list[Feature]:
         """Features running on `today` (a feature without an end runs on)."""
         return [
-            f for f in self.features.values()
-            if f.period and f.period.start <= today and (f.period.end is None or today <= f.period.end)
+            f for f in self.features.values() if f.period and f.period.start <= today and (f.period.end is None or today <= f.period.end)
         ]
 
     def column_of(self, story: Story) -> Column | None:
@@ -458,10 +462,7 @@ class Catalog:
         years: dict[int, dict[str, list[Honor]]] = defaultdict(lambda: defaultdict(list))
         for honor in self.honors.values():
             years[honor.date.year][honor.level].append(honor)
-        return [
-            (year, sorted(years[year].items(), key=lambda kv: levels.get(kv[0], len(levels))))
-            for year in sorted(years, reverse=True)
-        ]
+        return [(year, sorted(years[year].items(), key=lambda kv: levels.get(kv[0], len(levels)))) for year in sorted(years, reverse=True)]
 
     def figures(self) -> dict[str, float]:
         return {

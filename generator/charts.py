@@ -102,7 +102,9 @@ def _summary(title: str, points: list[tuple[str, float]], unit: str, summary: st
     return summary.format(title=title, n=len(points), label=highest[0], value=value)
 
 
-def column_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY) -> Chart:
+def column_chart(
+    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY
+) -> Chart:
     """Vertical bars: for values over time (years, months)."""
     # Sized for a phone: the SVG is drawn 420 units wide and shown at 100% of
     # the column, so 14-unit text stays about 13 px on a 375 px screen.
@@ -118,14 +120,42 @@ def column_chart(key: str, title: str, points: list[tuple[str, float]], unit: st
         bar_height = (bottom - top) * (value / top_value) if top_value else 0
         x = left + slot * index + (slot - bar_width) / 2
         y = bottom - bar_height
-        bars.append(Bar(label, value, format_value(value, unit), round(x, 1), round(y, 1), round(bar_width, 1), round(bar_height, 1),
-                        round(x + bar_width / 2, 1), bottom + 20, round(x + bar_width / 2, 1), round(y - 6, 1),
-                        show_label=index % every == 0 or index == len(points) - 1))
+        bars.append(
+            Bar(
+                label,
+                value,
+                format_value(value, unit),
+                round(x, 1),
+                round(y, 1),
+                round(bar_width, 1),
+                round(bar_height, 1),
+                round(x + bar_width / 2, 1),
+                bottom + 20,
+                round(x + bar_width / 2, 1),
+                round(y - 6, 1),
+                show_label=index % every == 0 or index == len(points) - 1,
+            )
+        )
     ticks = tuple(Tick(round(bottom - (bottom - top) * v / top_value, 1), tick_label(v)) for v in tick_values)
-    return Chart(key, title, unit, False, width, height, tuple(bars), ticks, _summary(title, points, unit, summary, empty), left, bottom, width - right)
+    return Chart(
+        key,
+        title,
+        unit,
+        False,
+        width,
+        height,
+        tuple(bars),
+        ticks,
+        _summary(title, points, unit, summary, empty),
+        left,
+        bottom,
+        width - right,
+    )
 
 
-def bar_chart(key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY) -> Chart:
+def bar_chart(
+    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY
+) -> Chart:
     """Horizontal bars: for categories with long Chinese names, readable on a phone."""
     row, left, right, top = 34, 104, 56, 8
     width = 420
@@ -136,7 +166,33 @@ def bar_chart(key: str, title: str, points: list[tuple[str, float]], unit: str =
     for index, (label, value) in enumerate(points):
         bar_width = span * (value / top_value) if top_value else 0
         y = top + row * index + 8
-        bars.append(Bar(label, value, format_value(value, unit), left, y, round(bar_width, 1), 22,
-                        left - 8, y + 16, round(left + bar_width + 6, 1), y + 16))
+        bars.append(
+            Bar(
+                label,
+                value,
+                format_value(value, unit),
+                left,
+                y,
+                round(bar_width, 1),
+                22,
+                left - 8,
+                y + 16,
+                round(left + bar_width + 6, 1),
+                y + 16,
+            )
+        )
     ticks = tuple(Tick(round(left + span * v / top_value, 1), tick_label(v)) for v in tick_values)
-    return Chart(key, title, unit, True, width, height, tuple(bars), ticks, _summary(title, points, unit, summary, empty), left, height - 12, width - right)
+    return Chart(
+        key,
+        title,
+        unit,
+        True,
+        width,
+        height,
+        tuple(bars),
+        ticks,
+        _summary(title, points, unit, summary, empty),
+        left,
+        height - 12,
+        width - right,
+    )

@@ -110,7 +110,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = check_schemas(out, settings)
         if stale:
-            _out("以下 JSON Schema 与内容模型或 mkdocs.yml 不一致，请运行 leifeng schema --out " + args.out + " 重新生成：\n  " + "\n  ".join(stale))
+            _out(
+                "以下 JSON Schema 与内容模型或 mkdocs.yml 不一致，请运行 leifeng schema --out "
+                + args.out
+                + " 重新生成：\n  "
+                + "\n  ".join(stale)
+            )
             return EXIT_ERRORS
         _out(f"{out} 中的 JSON Schema 是最新的。")
         return EXIT_OK
@@ -129,7 +134,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         _out(f"leifeng new：{exc}", sys.stderr)
         return EXIT_ERRORS
     shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
-    _out(f"已新建 {Path(shown).as_posix()}\n请按文件中的说明填写（行末标有 TODO 的必须修改），运行 leifeng check 检查，最后删除 draft: true 这一行以发布。")
+    _out(
+        f"已新建 {Path(shown).as_posix()}\n请按文件中的说明填写（行末标有 TODO 的必须修改），运行 leifeng check 检查，最后删除 draft: true 这一行以发布。"
+    )
     return EXIT_OK
 
 
@@ -149,12 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leifeng", description="学雷锋志愿服务宣传网站生成器")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
-    check = sub.add_parser("check", help="检查全部内容（不生成网站）", description="检查 content/ 和 stories/ 中的全部内容，列出所有问题及其文件和行号。")
+    check = sub.add_parser(
+        "check", help="检查全部内容（不生成网站）", description="检查 content/ 和 stories/ 中的全部内容，列出所有问题及其文件和行号。"
+    )
     check.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml）")
-    check.add_argument("--format", choices=("text", "github", "json"), default="text", help="text：按文件分组（默认）；github：GitHub Actions 标注加完整报告；json：机器可读")
+    check.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text：按文件分组（默认）；github：GitHub Actions 标注加完整报告；json：机器可读",
+    )
     check.set_defaults(run=cmd_check)
 
-    schema = sub.add_parser("schema", help="生成供编辑器使用的 JSON Schema", description="由内容模型生成每类记录的 JSON Schema（服务领域等可选值取自 mkdocs.yml）。")
+    schema = sub.add_parser(
+        "schema",
+        help="生成供编辑器使用的 JSON Schema",
+        description="由内容模型生成每类记录的 JSON Schema（服务领域等可选值取自 mkdocs.yml）。",
+    )
     schema.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml，没有则用默认可选值）")
     schema.add_argument("--out", required=True, metavar="目录", help="写入的目录，如 .vscode/schemas")
     schema.add_argument("--check", action="store_true", help="只检查目录中的文件是否最新，不写入")
@@ -162,7 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .scaffold import KINDS
 
-    new = sub.add_parser("new", help="新建一条记录（带中文说明的待填文件）", description="按内容模型新建一个待填写的文件，每个字段都有中文说明；编号由中文名称或标题的拼音生成，不与已有文件重复。")
+    new = sub.add_parser(
+        "new",
+        help="新建一条记录（带中文说明的待填文件）",
+        description="按内容模型新建一个待填写的文件，每个字段都有中文说明；编号由中文名称或标题的拼音生成，不与已有文件重复。",
+    )
     new.add_argument("kind", choices=list(KINDS), metavar="类别", help="、".join(KINDS))
     new.add_argument("title", nargs="+", metavar="名称或标题", help="如 张晓红、生日午餐会")
     new.add_argument("--id", metavar="编号", help="自己指定编号（文件名），如 zhang-xiaohong-donghu")

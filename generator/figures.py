@@ -52,7 +52,12 @@ def load_figures(settings: Settings, problems: Problems) -> Figures:
     for index, series in enumerate(figures.series):
         dates = [v.date for v in series.values]
         if len(set(dates)) != len(dates):
-            problems.add(doc.position(("series", index, "values")), f"指标“{series.name}”有重复的日期", "figures.duplicate-date", hint="每个日期只填一个数值")
+            problems.add(
+                doc.position(("series", index, "values")),
+                f"指标“{series.name}”有重复的日期",
+                "figures.duplicate-date",
+                hint="每个日期只填一个数值",
+            )
     return figures
 
 

@@ -99,8 +99,19 @@ HONOR_DETAILS: dict[str, tuple[str, ...]] = {
     "order": ("排序", "排序方式", "名单排序"),
     "summary": ("简介", "说明"),
 }
-ORDER_WORDS = {"名单顺序": "名单顺序", "按名单顺序": "名单顺序", "拼音": "拼音", "按拼音": "拼音", "拼音排序": "拼音", "按拼音排序": "拼音",
-               "姓氏笔画": "姓氏笔画", "笔画": "姓氏笔画", "按姓氏笔画": "姓氏笔画", "按姓氏笔画排序": "姓氏笔画", "姓氏笔画排序": "姓氏笔画"}
+ORDER_WORDS = {
+    "名单顺序": "名单顺序",
+    "按名单顺序": "名单顺序",
+    "拼音": "拼音",
+    "按拼音": "拼音",
+    "拼音排序": "拼音",
+    "按拼音排序": "拼音",
+    "姓氏笔画": "姓氏笔画",
+    "笔画": "姓氏笔画",
+    "按姓氏笔画": "姓氏笔画",
+    "按姓氏笔画排序": "姓氏笔画",
+    "姓氏笔画排序": "姓氏笔画",
+}
 YES = {"是", "同意", "已同意", "y", "yes", "true", "1", "√", "✓", "✔", "有"}
 NO = {"否", "不同意", "未同意", "n", "no", "false", "0", "×", "✗", "无", "不"}
 LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -164,7 +175,9 @@ def read_sheets(path: Path, only: str | None = None) -> tuple[list[Sheet], str]:
             book = openpyxl.load_workbook(path, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ImportUsageError(f"无法读取 {path.name}：{exc}（文件可能已损坏，或不是 Excel 文件）") from None
-        sheets = [Sheet(ws.title, [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, values_only=True)]) for ws in book.worksheets]
+        sheets = [
+            Sheet(ws.title, [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, values_only=True)]) for ws in book.worksheets
+        ]
         if only is not None:
             sheets = [s for s in sheets if s.name == only]
             if not sheets:
@@ -265,12 +278,16 @@ def scan_personal_numbers(sheets: list[Sheet], report: Report, headers: dict[str
                 found = list(find_personal_numbers(text))
                 for _, kind, masked in found:
                     what = "身份证号" if kind == "id" else "手机号"
-                    report.errors.append(f"{_where(sheet, r, c, names.get(c, ''))}：含有{what}（{masked}），不得导入。请从表格中删去后重新导入")
+                    report.errors.append(
+                        f"{_where(sheet, r, c, names.get(c, ''))}：含有{what}（{masked}），不得导入。请从表格中删去后重新导入"
+                    )
                 if not found:
                     for match in _LONG_DIGITS.finditer(text):
                         number = match.group(0)
                         masked = number[:3] + "*" * (len(number) - 7) + number[-4:]
-                        report.errors.append(f"{_where(sheet, r, c, names.get(c, ''))}：含有疑似证件号码的长数字（{masked}），不得导入。请从表格中删去后重新导入")
+                        report.errors.append(
+                            f"{_where(sheet, r, c, names.get(c, ''))}：含有疑似证件号码的长数字（{masked}），不得导入。请从表格中删去后重新导入"
+                        )
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -493,7 +510,9 @@ def settle(plans: list[Planned], report: Report, settings: Settings, *, force: b
             report.actions.append(("更新", rel(plan.path), text))
         else:
             changed = _differences(plan.existing or {}, plan.data)
-            report.errors.append(f"{rel(plan.path)} 已存在，与表格（{plan.where}）不同的字段：{changed}。没有覆盖；核对后如要以表格为准更新，加 --force 重新导入")
+            report.errors.append(
+                f"{rel(plan.path)} 已存在，与表格（{plan.where}）不同的字段：{changed}。没有覆盖；核对后如要以表格为准更新，加 --force 重新导入"
+            )
     if report.errors or dry_run:
         return
     for verb, path, text in report.actions:
@@ -587,7 +606,9 @@ def import_roster(sheets: list[Sheet], settings: Settings, report: Report, mappi
             else:
                 matches = match_volunteer(existing, name, unit, region, allow_bare=True)
             if len(matches) > 1:
-                report.errors.append(f"{where}：{name} 与已有的 {'、'.join(matches)} 都相符，无法确定是哪一位。请在表格中加“编号”列，填写对应的编号")
+                report.errors.append(
+                    f"{where}：{name} 与已有的 {'、'.join(matches)} 都相符，无法确定是哪一位。请在表格中加“编号”列，填写对应的编号"
+                )
                 continue
             comments: list[str] = []
             if matches:
@@ -612,8 +633,10 @@ def import_roster(sheets: list[Sheet], settings: Settings, report: Report, mappi
                         report.warnings.append(f"{where}：{name}（{vid}）{reason}，改为草稿")
             plans.append(Planned(folder / f"{vid}.yaml", Volunteer, data, comments, before, where))
     if not has_consent and any(plan.existing is None for plan in plans):
-        report.warnings.append("表格中没有“同意公开”（或“是否同意公开”）列：新建的志愿者都写为草稿（draft: true），不会发布。"
-                               "取得本人（未满十四周岁由监护人）同意后，在文件中填写 consent 并删除 draft")
+        report.warnings.append(
+            "表格中没有“同意公开”（或“是否同意公开”）列：新建的志愿者都写为草稿（draft: true），不会发布。"
+            "取得本人（未满十四周岁由监护人）同意后，在文件中填写 consent 并删除 draft"
+        )
     if not plans and not report.errors:
         report.warnings.append("表格中没有志愿者数据行")
     settle(plans, report, settings, force=force, dry_run=dry_run)
@@ -634,15 +657,20 @@ def _tables(sheets: list[Sheet], known: dict[str, str], mapping: dict[str, str],
         if others:
             report.warnings.append(f"{sheet.kind}“{sheet.name}”中这些列没有导入：{'、'.join(others)}（如需导入，用 --map 列名=字段）")
         if private:
-            report.warnings.append(f"{sheet.kind}“{sheet.name}”中的{'、'.join(private)}列不会导入：个人联系方式、证件号码和住址不在网站上公开")
+            report.warnings.append(
+                f"{sheet.kind}“{sheet.name}”中的{'、'.join(private)}列不会导入：个人联系方式、证件号码和住址不在网站上公开"
+            )
     scan_personal_numbers(sheets, report, headers)
     if not tables and not report.errors:
-        report.errors.append(f"没有找到可以导入的表格：表头一行须有“{name_word}”列，以及单位、地区等至少一个已知列（其他列名可用 --map 列名=字段 指定）")
+        report.errors.append(
+            f"没有找到可以导入的表格：表头一行须有“{name_word}”列，以及单位、地区等至少一个已知列（其他列名可用 --map 列名=字段 指定）"
+        )
     return tables
 
 
-def _roster_values(table: Table, r: int, values: dict[str, str], cols: dict[str, int], settings: Settings,
-                   org_by_name: dict[str, str], report: Report) -> dict | None:
+def _roster_values(
+    table: Table, r: int, values: dict[str, str], cols: dict[str, int], settings: Settings, org_by_name: dict[str, str], report: Report
+) -> dict | None:
     """A roster row as volunteer fields; problems reported, None when the row is wrong."""
     sheet = table.sheet
     at = lambda f: _where(sheet, r, cols[f], table.names.get(cols[f], ""))  # noqa: E731
@@ -672,7 +700,9 @@ def _roster_values(table: Table, r: int, values: dict[str, str], cols: dict[str,
     if values.get("fields"):
         known, unknown = _field_words(values["fields"], settings)
         if unknown:
-            report.errors.append(f"{at('fields')}：服务领域“{'、'.join(unknown)}”不在本站的可选范围内（可选：{'、'.join(settings.fields.values())}）")
+            report.errors.append(
+                f"{at('fields')}：服务领域“{'、'.join(unknown)}”不在本站的可选范围内（可选：{'、'.join(settings.fields.values())}）"
+            )
             ok = False
         data["fields"] = known
     if values.get("organization"):
@@ -773,8 +803,17 @@ def _details(tables: list[Table], report: Report) -> dict[str, tuple[str, str]]:
     return found
 
 
-def import_honor(sheets: list[Sheet], settings: Settings, report: Report, mapping: dict[str, str], options: dict[str, str | None],
-                 *, rid: str | None, force: bool, dry_run: bool) -> None:
+def import_honor(
+    sheets: list[Sheet],
+    settings: Settings,
+    report: Report,
+    mapping: dict[str, str],
+    options: dict[str, str | None],
+    *,
+    rid: str | None,
+    force: bool,
+    dry_run: bool,
+) -> None:
     tables = _tables(sheets, _lookup(HONOR_HEADERS), mapping, report, "姓名或名称")
     if not tables:
         return
@@ -806,7 +845,9 @@ def import_honor(sheets: list[Sheet], settings: Settings, report: Report, mappin
             report.errors.append(f"缺少{label}：在表格上方写一行“{label} | …”，或用 {option} 指定")
 
     volunteers = load_existing(settings.content_dir / Volunteer.folder, report)
-    organizations = {str(d.get("name", "")).strip(): oid for oid, d in load_existing(settings.content_dir / Organization.folder, report).items()}
+    organizations = {
+        str(d.get("name", "")).strip(): oid for oid, d in load_existing(settings.content_dir / Organization.folder, report).items()
+    }
     projects = {str(d.get("name", "")).strip(): pid for pid, d in load_existing(settings.content_dir / Project.folder, report).items()}
     categories: dict[str, list[dict]] = {}
     seen: dict[tuple[str, str, str], str] = {}
@@ -835,7 +876,9 @@ def import_honor(sheets: list[Sheet], settings: Settings, report: Report, mappin
                 report.errors.append(f"{_where(table.sheet, r)}：与{seen[key]}重复（类别、姓名、单位都相同）")
                 continue
             seen[key] = f"第 {r} 行"
-            categories.setdefault(current, []).append(_recipient(name, values, volunteers, organizations, projects, report, _where(table.sheet, r)))
+            categories.setdefault(current, []).append(
+                _recipient(name, values, volunteers, organizations, projects, report, _where(table.sheet, r))
+            )
     if not categories and not report.errors:
         report.errors.append("表格中没有受表彰者")
     if report.errors:
@@ -853,7 +896,7 @@ def import_honor(sheets: list[Sheet], settings: Settings, report: Report, mappin
     else:
         year = meta["date"].year
         base = title_id(meta["title"])
-        hid = unique_id(base if str(year) in base else f"{base}-{year}", set(honors) | {p.stem for p in honors_folder.glob('*.yaml')})
+        hid = unique_id(base if str(year) in base else f"{base}-{year}", set(honors) | {p.stem for p in honors_folder.glob("*.yaml")})
     before = honors.get(hid)
     data: dict[str, Any] = dict(before) if before is not None else {}
     data.update(meta)
@@ -889,8 +932,15 @@ def _heading(values: dict[str, str], filled: list[str], current: str, has_catego
     return ""
 
 
-def _recipient(name: str, values: dict[str, str], volunteers: dict[str, dict], organizations: dict[str, str], projects: dict[str, str],
-               report: Report, where: str) -> dict:
+def _recipient(
+    name: str,
+    values: dict[str, str],
+    volunteers: dict[str, dict],
+    organizations: dict[str, str],
+    projects: dict[str, str],
+    report: Report,
+    where: str,
+) -> dict:
     deed = values.get("deed", "")
     unit, region = values.get("unit", ""), values.get("region", "")
     matches = match_volunteer(volunteers, name, unit, region, allow_bare=False)
@@ -932,7 +982,13 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
     for kind, text, fields in (("honor", "表彰名单", HONOR_FIELDS), ("roster", "志愿者名册", ROSTER_FIELDS)):
         p = kinds.add_parser(kind, help=f"导入{text}", description=f"导入{text}。可识别的字段：{'、'.join(fields)}")
         p.add_argument("file", metavar="文件", help=".xlsx 或 .csv 文件")
-        p.add_argument("--map", action="append", default=[], metavar="列名=字段", help="指定列对应的字段，如 --map 志愿者姓名=name；字段写 - 表示不导入该列。可多次使用")
+        p.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="列名=字段",
+            help="指定列对应的字段，如 --map 志愿者姓名=name；字段写 - 表示不导入该列。可多次使用",
+        )
         p.add_argument("--sheet", metavar="工作表", help="只导入这个工作表（默认全部）")
         p.add_argument("--force", action="store_true", help="已有文件内容不同时，以表格为准覆盖")
         p.add_argument("--dry-run", action="store_true", help="只显示将写入的内容，不写入")

@@ -352,7 +352,5 @@ class Figures(Model):
     series: list[FigureSeries] = F("统计指标", default_factory=list)
 
 
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.record_type: cls for cls in (Volunteer, Organization, Project, Theme, Honor, Feature, Story)
-}
+RECORD_TYPES: dict[str, type[Record]] = {cls.record_type: cls for cls in (Volunteer, Organization, Project, Theme, Honor, Feature, Story)}
 YAML_RECORD_TYPES: tuple[type[Record], ...] = (Volunteer, Organization, Project, Theme, Honor, Feature)

@@ -191,17 +191,49 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
 
     # Stories: all, by year, and one page each.
     years = catalog.story_years()
-    pages += paginate("stories/index.md", catalog.stories, s.page_size, template="stories.html", title=t["stories"], kind="stories", extra={"years": years, "year": None}, description=t["desc_stories"], **more)
+    pages += paginate(
+        "stories/index.md",
+        catalog.stories,
+        s.page_size,
+        template="stories.html",
+        title=t["stories"],
+        kind="stories",
+        extra={"years": years, "year": None},
+        description=t["desc_stories"],
+        **more,
+    )
     by_year: dict[int, list[Story]] = {}
     for story in catalog.stories:
         by_year.setdefault(story.year, []).append(story)
     for year, stories in by_year.items():
-        pages += paginate(f"stories/{year}/index.md", stories, s.page_size, template="stories.html", title=t["year_stories"].format(year=year), kind="stories", extra={"years": years, "year": year}, **more)
+        pages += paginate(
+            f"stories/{year}/index.md",
+            stories,
+            s.page_size,
+            template="stories.html",
+            title=t["year_stories"].format(year=year),
+            kind="stories",
+            extra={"years": years, "year": year},
+            **more,
+        )
     for story in catalog.stories:
-        pages.append(PageSpec(story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""))
+        pages.append(
+            PageSpec(
+                story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""
+            )
+        )
 
     # Volunteers.
-    pages += paginate("volunteers/index.md", catalog.volunteers_for_listing(), s.roster_page_size, template="volunteers.html", title=t["volunteers"], kind="volunteers", description=t["desc_volunteers"], **more)
+    pages += paginate(
+        "volunteers/index.md",
+        catalog.volunteers_for_listing(),
+        s.roster_page_size,
+        template="volunteers.html",
+        title=t["volunteers"],
+        kind="volunteers",
+        description=t["desc_volunteers"],
+        **more,
+    )
     for v in catalog.volunteers.values():
         pages.append(PageSpec(record_uri(v), "volunteer.html", v.name, "volunteer", markdown=v.bio, record=v, description=v.headline or ""))
 
@@ -211,27 +243,76 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
         ("projects", t["projects"], "projects.html", "project.html", catalog.projects, "project"),
         ("themes", t["themes"], "themes.html", "theme.html", catalog.themes, "theme"),
     ):
-        ordered = catalog.by_name(records.values()) if kind != "theme" else sorted(
-            records.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True
+        ordered = (
+            catalog.by_name(records.values())
+            if kind != "theme"
+            else sorted(records.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True)
         )
         pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s", **more)
         for record in records.values():
-            pages.append(PageSpec(record_uri(record), detail, record.display_name, kind, markdown=record.body, record=record, description=record.summary or ""))  # type: ignore[attr-defined]
+            pages.append(
+                PageSpec(
+                    record_uri(record),
+                    detail,
+                    record.display_name,
+                    kind,
+                    markdown=record.body,
+                    record=record,
+                    description=record.summary or "",
+                )
+            )  # type: ignore[attr-defined]
 
     # Features (专题): newest first, each a long read in its written order.
-    pages += paginate("features/index.md", list(catalog.features.values()), s.roster_page_size, template="features.html", title=t["features"], kind="features", description=t["desc_features"], **more)
+    pages += paginate(
+        "features/index.md",
+        list(catalog.features.values()),
+        s.roster_page_size,
+        template="features.html",
+        title=t["features"],
+        kind="features",
+        description=t["desc_features"],
+        **more,
+    )
     for feature in catalog.features.values():
-        pages.append(PageSpec(record_uri(feature), "feature.html", feature.title, "feature", markdown=feature.intro, record=feature, description=feature.subtitle or ""))
+        pages.append(
+            PageSpec(
+                record_uri(feature),
+                "feature.html",
+                feature.title,
+                "feature",
+                markdown=feature.intro,
+                record=feature,
+                description=feature.subtitle or "",
+            )
+        )
 
     # Columns (栏目): an index, and one paginated page per column.
     pages.append(PageSpec("columns/index.md", "columns.html", t["columns"], "columns", items=catalog.columns))
     for column in catalog.columns:
-        pages += paginate(f"columns/{column.slug}.md", catalog.column_stories(column.slug), s.page_size, template="column.html", title=column.name, kind="column", extra={"column": column}, description=t["desc_column"].format(name=column.name), **more)
+        pages += paginate(
+            f"columns/{column.slug}.md",
+            catalog.column_stories(column.slug),
+            s.page_size,
+            template="column.html",
+            title=column.name,
+            kind="column",
+            extra={"column": column},
+            description=t["desc_column"].format(name=column.name),
+            **more,
+        )
 
     # Honours: one index grouped by year and level, one page per list.
-    pages.append(PageSpec("honors/index.md", "honors.html", t["honors"], "honors", extra={"years": catalog.honors_by_year()}, description=t["desc_honors"]))
+    pages.append(
+        PageSpec(
+            "honors/index.md", "honors.html", t["honors"], "honors", extra={"years": catalog.honors_by_year()}, description=t["desc_honors"]
+        )
+    )
     for honor in catalog.honors.values():
-        pages.append(PageSpec(record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""))
+        pages.append(
+            PageSpec(
+                record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""
+            )
+        )
 
     # The data page: reported figures and figures derived from the content.
     pages.append(PageSpec("data/index.md", "data.html", t["data"], "data", extra=data_page(catalog), description=t["desc_data"]))
@@ -260,8 +341,13 @@ def data_page(catalog: Catalog) -> dict[str, Any]:
         return maker(key, title, points, unit, summary=t["chart_summary"], empty=t["chart_empty"])
 
     reported_charts = [
-        chart(column_chart, f"reported-{i}", f"{r.series.name}（{r.series.unit}）" if r.series.unit and r.series.unit not in ("%", "‰") else r.series.name,
-              [(_point_label(v.date, t), v.value) for v in sorted(r.series.values, key=lambda v: v.date)], r.series.unit)
+        chart(
+            column_chart,
+            f"reported-{i}",
+            f"{r.series.name}（{r.series.unit}）" if r.series.unit and r.series.unit not in ("%", "‰") else r.series.name,
+            [(_point_label(v.date, t), v.value) for v in sorted(r.series.values, key=lambda v: v.date)],
+            r.series.unit,
+        )
         for i, r in enumerate(reported_figures)
         if len(r.series.values) > 1
     ]
@@ -271,8 +357,12 @@ def data_page(catalog: Catalog) -> dict[str, Any]:
         chart(bar_chart, "stars", t["chart_stars"], star_points),
         chart(column_chart, "stories-per-month", t["chart_stories_per_month"], catalog.stories_per_month()),
         chart(bar_chart, "projects-per-field", t["chart_projects_per_field"], catalog.projects_per_field()),
-        chart(column_chart, "honored-per-year", t["chart_honored_per_year"],
-              [(f"{year}{t['year_suffix']}", count) for year, count in catalog.honored_people_per_year()]),
+        chart(
+            column_chart,
+            "honored-per-year",
+            t["chart_honored_per_year"],
+            [(f"{year}{t['year_suffix']}", count) for year, count in catalog.honored_people_per_year()],
+        ),
     ]
     return {
         "reported": reported_figures,
@@ -292,6 +382,13 @@ def _field_pages(catalog: Catalog, f: ServiceField) -> list[PageSpec]:
     }
     t = strings_for(catalog.settings.language)
     return paginate(
-        f"fields/{f.slug}.md", catalog.field_stories(f.slug), catalog.settings.page_size, template="field.html", title=f.name,
-        kind="field", extra=extra, description=t["desc_field"].format(name=f.name), page_suffix=t["page_suffix"],
+        f"fields/{f.slug}.md",
+        catalog.field_stories(f.slug),
+        catalog.settings.page_size,
+        template="field.html",
+        title=f.name,
+        kind="field",
+        extra=extra,
+        description=t["desc_field"].format(name=f.name),
+        page_suffix=t["page_suffix"],
     )

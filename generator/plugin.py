@@ -1,10 +1,10 @@
 """The MkDocs plugin: each event calls one step of the pipeline.
 
-    on_config      settings from mkdocs.yml; build into a staging folder
-    on_pre_build   load -> validate -> catalog -> pages (fails before writing)
-    on_files       generated pages and published media join MkDocs' files
-    on_page_*      each generated page gets its template and context
-    on_post_build  feed; the staging folder replaces the site folder
+on_config      settings from mkdocs.yml; build into a staging folder
+on_pre_build   load -> validate -> catalog -> pages (fails before writing)
+on_files       generated pages and published media join MkDocs' files
+on_page_*      each generated page gets its template and context
+on_post_build  feed; the staging folder replaces the site folder
 """
 
 from __future__ import annotations
@@ -109,7 +109,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         try:
-            self.settings = settings_for(self.config, config.config_file_path, serving=self.serving, language=config.theme.get("language", "zh"))
+            self.settings = settings_for(
+                self.config, config.config_file_path, serving=self.serving, language=config.theme.get("language", "zh")
+            )
         except SettingsError as exc:
             raise PluginError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
         self.cache_dir = root / ".cache"
@@ -302,6 +304,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         if config.site_url:
             self._save_qr_codes({urljoin(config.site_url, s.url) for s in self.specs.values() if s.kind in ("story", "volunteer")})
         from .search import write_search_index  # the site search index (generator/search)
+
         write_search_index(self.catalog, config)
         log.info(
             f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"

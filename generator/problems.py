@@ -140,8 +140,7 @@ def format_json(problems: Problems) -> str:
         "errors": len(problems.errors),
         "warnings": len(problems.warnings),
         "problems": [
-            {**asdict(p.position), "severity": p.severity, "code": p.code, "message": p.message, "hint": p.hint}
-            for p in problems
+            {**asdict(p.position), "severity": p.severity, "code": p.code, "message": p.message, "hint": p.hint} for p in problems
         ],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -196,7 +196,17 @@ class _Writer:
             return f"media/{self.record.folder}/{self.rid}.jpg", ""
         return None, ""
 
-    def field(self, model: type[BaseModel], name: str, info: FieldInfo, column: int, dead: int | None, *, dash: bool = False, fill: bool | None = None) -> None:
+    def field(
+        self,
+        model: type[BaseModel],
+        name: str,
+        info: FieldInfo,
+        column: int,
+        dead: int | None,
+        *,
+        dash: bool = False,
+        fill: bool | None = None,
+    ) -> None:
         """A field's comment line, then its value; optional fields are left out (commented)."""
         fill = info.is_required() if fill is None else fill
         own = dead if dead is not None else (None if fill else column)

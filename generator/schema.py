@@ -65,7 +65,9 @@ def _drop_docstrings(node: Any) -> None:
 
 def _draft07_refs(node: Any) -> Any:
     if isinstance(node, dict):
-        return {key: (value.replace("#/$defs/", "#/definitions/") if key == "$ref" else _draft07_refs(value)) for key, value in node.items()}
+        return {
+            key: (value.replace("#/$defs/", "#/definitions/") if key == "$ref" else _draft07_refs(value)) for key, value in node.items()
+        }
     if isinstance(node, list):
         return [_draft07_refs(value) for value in node]
     return node

@@ -184,7 +184,14 @@ def _banner(size: tuple[int, int], text: str) -> Image.Image:
     """A red gradient band with the site name, for records without a picture."""
     width, height = size
     band = Image.linear_gradient("L").rotate(90).resize((width, height))
-    image = Image.merge("RGB", [band.point(lambda v: 183 + (216 - 183) * v // 255), band.point(lambda v: 28 + (67 - 28) * v // 255), band.point(lambda v: 28 + (21 - 28) * v // 255)])
+    image = Image.merge(
+        "RGB",
+        [
+            band.point(lambda v: 183 + (216 - 183) * v // 255),
+            band.point(lambda v: 28 + (67 - 28) * v // 255),
+            band.point(lambda v: 28 + (21 - 28) * v // 255),
+        ],
+    )
     draw = ImageDraw.Draw(image)
     font = cjk_font(max(36, height // 6))
     draw.text((width / 2, height / 2), text, font=font, fill="white", anchor="mm")

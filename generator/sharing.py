@@ -72,7 +72,10 @@ def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[st
     for record in catalog.all_records():
         image, fit = None, "cover"
         picture = (
-            getattr(record, "cover", None) or getattr(record, "photo", None) or getattr(record, "banner", None) or getattr(record, "logo", None)
+            getattr(record, "cover", None)
+            or getattr(record, "photo", None)
+            or getattr(record, "banner", None)
+            or getattr(record, "logo", None)
         )
         if picture and picture in sources:
             image = str(sources[picture])
@@ -80,7 +83,9 @@ def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[st
         elif isinstance(record, Volunteer) and record.id in avatars:
             image, fit = str(avatars[record.id]), "contain"
         url = urljoin(site_url, record.url) if site_url else ""
-        spec = ShareSpec(t[KIND_SECTIONS[record.record_type]], _title(catalog, record), _summary(catalog, record), site_name, url, image, fit, hints)
+        spec = ShareSpec(
+            t[KIND_SECTIONS[record.record_type]], _title(catalog, record), _summary(catalog, record), site_name, url, image, fit, hints
+        )
         base = f"share/{record.folder}/{record.id}"
         paths = {"card": f"{base}-card.jpg"}
         plan.images[paths["card"]] = ("card", spec)

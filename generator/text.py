@@ -14,7 +14,9 @@ def pinyin_key(name: str) -> tuple:
     Characters without a reading (Latin letters, digits) sort by themselves.
     """
     key = []
-    for char, syllable in zip(name, lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s)), strict=False):
+    for char, syllable in zip(
+        name, lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda s: list(s)), strict=False
+    ):
         letters = syllable.rstrip("012345")
         tone = syllable[len(letters) :] or "0"
         key.append((letters.lower(), tone, char))

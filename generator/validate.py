@@ -398,7 +398,10 @@ def _check_vocabularies(result: Validated, settings: Settings, problems: Problem
             for ci, category in enumerate(record.categories):
                 seen: set[tuple[str, str]] = set()
                 for ri, recipient in enumerate(category.recipients):
-                    ref = next(((k, getattr(recipient, k)) for k in ("volunteer", "organization", "project", "name") if getattr(recipient, k)), None)
+                    ref = next(
+                        ((k, getattr(recipient, k)) for k in ("volunteer", "organization", "project", "name") if getattr(recipient, k)),
+                        None,
+                    )
                     if ref in seen:
                         problems.add(
                             raw.doc.position(("categories", ci, "recipients", ri)),
@@ -542,11 +545,23 @@ def check_image(path: Path, settings: Settings) -> str | None:
 
 def _media_problem(position: Position, value: str, reason: str, settings: Settings, problems: Problems, hint: str = "") -> None:
     if reason == "escape":
-        problems.add(position, f"图片路径“{value}”超出了 content/ 目录", "media.escape", hint="图片放在 content/media/ 下，路径写成 media/xxx.jpg")
+        problems.add(
+            position, f"图片路径“{value}”超出了 content/ 目录", "media.escape", hint="图片放在 content/media/ 下，路径写成 media/xxx.jpg"
+        )
     elif reason == "remote":
-        problems.add(position, f"图片“{value}”是外部网址：网站不得从其他网站加载图片", "media.remote", hint="把图片下载后放到 content/media/ 下，再写成 media/xxx.jpg")
+        problems.add(
+            position,
+            f"图片“{value}”是外部网址：网站不得从其他网站加载图片",
+            "media.remote",
+            hint="把图片下载后放到 content/media/ 下，再写成 media/xxx.jpg",
+        )
     elif reason == "html":
-        problems.add(position, f"正文用 <img> 引用了图片“{value}”，这种写法的图片不会发布", "media.html", hint="改用 Markdown 写法：![图片说明](media/xxx.jpg)")
+        problems.add(
+            position,
+            f"正文用 <img> 引用了图片“{value}”，这种写法的图片不会发布",
+            "media.html",
+            hint="改用 Markdown 写法：![图片说明](media/xxx.jpg)",
+        )
     elif reason == "missing":
         problems.add(position, f"找不到图片 {value}", "media.missing", hint=hint or "路径相对于 content/ 目录，注意大小写和扩展名")
     elif reason == "case":
@@ -554,9 +569,13 @@ def _media_problem(position: Position, value: str, reason: str, settings: Settin
     elif reason == "unreadable":
         problems.add(position, f"图片 {value} 无法读取（没有权限）", "media.unreadable", hint="检查文件权限")
     elif reason == "not-image":
-        problems.add(position, f"{value} 不是可识别的图片", "media.not-image", hint="请使用 JPEG、PNG 或 WebP 图片（手机的 HEIC 照片请先转为 JPEG）")
+        problems.add(
+            position, f"{value} 不是可识别的图片", "media.not-image", hint="请使用 JPEG、PNG 或 WebP 图片（手机的 HEIC 照片请先转为 JPEG）"
+        )
     elif reason.startswith("format:"):
-        problems.add(position, f"图片 {value} 是 {reason.split(':', 1)[1]} 格式，浏览器无法显示", "media.format", hint="请转为 JPEG、PNG 或 WebP")
+        problems.add(
+            position, f"图片 {value} 是 {reason.split(':', 1)[1]} 格式，浏览器无法显示", "media.format", hint="请转为 JPEG、PNG 或 WebP"
+        )
     elif reason == "broken":
         problems.add(position, f"图片 {value} 已损坏，无法读取", "media.broken", hint="重新导出或换一张图片")
     elif reason.startswith("too-large"):
@@ -696,7 +715,12 @@ def _check_media(result: Validated, settings: Settings, problems: Problems) -> N
                 value = match.group(2)
                 if not _is_remote(value) and not value.startswith("media/") and resolve_media(settings, value) is not None:
                     # Only media/ links are rewritten for each page and published.
-                    problems.add(position, f"正文图片 {value} 不在 media/ 下，发布后会显示不出来", "media.location", hint="把图片放到 content/media/ 下，写成 media/xxx.jpg")
+                    problems.add(
+                        position,
+                        f"正文图片 {value} 不在 media/ 下，发布后会显示不出来",
+                        "media.location",
+                        hint="把图片放到 content/media/ 下，写成 media/xxx.jpg",
+                    )
                     continue
                 check(position, value)
             for match in _HTML_IMG.finditer(markdown):
@@ -717,7 +741,13 @@ def _check_alt_text(result: Validated, problems: Problems) -> None:
         assert raw.doc is not None
         for image_field, alt_field, label in _ALT_FIELDS:
             if getattr(record, image_field, None) and not (getattr(record, alt_field, None) or "").strip():
-                problems.add(raw.doc.position((image_field,), key=True), f"{label}缺少文字说明 {alt_field}", "a11y.alt", severity="warning", hint=f"增加 {alt_field}: {hint}")
+                problems.add(
+                    raw.doc.position((image_field,), key=True),
+                    f"{label}缺少文字说明 {alt_field}",
+                    "a11y.alt",
+                    severity="warning",
+                    hint=f"增加 {alt_field}: {hint}",
+                )
         for markdown, where, base in _markdown_texts(record, raw):
             fallback = raw.doc.position((MARKDOWN_FIELDS[0],) if not isinstance(record, Story) else ())
             for match in _MD_IMAGE.finditer(markdown):
@@ -787,9 +817,19 @@ def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
             if kind == "id":
                 problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
             elif raw.cls is Organization and owner == "phone":
-                problems.add(position, f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开", "privacy.mobile", hint="改为单位的座机号码")
+                problems.add(
+                    position,
+                    f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开",
+                    "privacy.mobile",
+                    hint="改为单位的座机号码",
+                )
             else:
-                problems.add(position, f"{where}含有手机号（{masked}），不得公开", "privacy.mobile", hint="删除手机号；组织可在 phone 字段公开办公电话（座机）")
+                problems.add(
+                    position,
+                    f"{where}含有手机号（{masked}），不得公开",
+                    "privacy.mobile",
+                    hint="删除手机号；组织可在 phone 字段公开办公电话（座机）",
+                )
 
 
 def _check_consent(result: Validated, settings: Settings, problems: Problems) -> None:
@@ -815,7 +855,12 @@ def _check_consent(result: Validated, settings: Settings, problems: Problems) ->
                 "privacy.portrait",
                 hint="取得肖像使用同意，或删除 photo",
             )
-        if volunteer.birth_year and "birth_year" not in broken and settings.build_date.year - volunteer.birth_year <= 14 and consent.by != "监护人":
+        if (
+            volunteer.birth_year
+            and "birth_year" not in broken
+            and settings.build_date.year - volunteer.birth_year <= 14
+            and consent.by != "监护人"
+        ):
             problems.add(
                 raw.doc.position(("consent", "by")),
                 f"志愿者 {volunteer.name} 可能未满十四周岁（{volunteer.birth_year} 年出生），须由监护人同意（consent.by: 监护人）",

@@ -102,9 +102,7 @@ class SiteMaker:
 
     def write_config(self) -> None:
         options = "".join(f"      {k}: {v}\n" for k, v in self.options.items())
-        (self.root / "mkdocs.yml").write_text(
-            MINIMAL_CONFIG.format(theme=REPO / "theme", options=options.rstrip("\n")), encoding="utf-8"
-        )
+        (self.root / "mkdocs.yml").write_text(MINIMAL_CONFIG.format(theme=REPO / "theme", options=options.rstrip("\n")), encoding="utf-8")
 
     def build(self, *args: str) -> Built:
         self.write_config()

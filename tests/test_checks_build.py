@@ -218,7 +218,16 @@ def test_a_story_with_errors_and_warnings_fails_the_build_with_every_message(tmp
     put("content/volunteers/li-si.yaml", "name: 李四\n")(tmp_path)
     failed = build(tmp_path)
     assert failed.returncode != 0
-    for text in ("stories/2024/song-can.md", "3:7", "2024-02-30", "不存在", "content/volunteers/li-si.yaml", "没有同意公开", "缺少文字说明 photo_alt", "原有网站保持不变"):
+    for text in (
+        "stories/2024/song-can.md",
+        "3:7",
+        "2024-02-30",
+        "不存在",
+        "content/volunteers/li-si.yaml",
+        "没有同意公开",
+        "缺少文字说明 photo_alt",
+        "原有网站保持不变",
+    ):
         assert text in failed.output, text
     assert not (tmp_path / "site").exists() and not (tmp_path / "site.staging").exists()
 

@@ -27,7 +27,9 @@ from generator.validate import is_resident_id, validate
 ROOT = Path(__file__).resolve().parent / "data" / "fuzz-site"  # never created: media lookups just miss
 SETTINGS = make_settings({"build_date": "2026-11-22"}, ROOT)
 # LEIFENG_FUZZ_EXAMPLES=5000 for a longer hunt; the default keeps the suite fast.
-FUZZ = settings(max_examples=int(os.environ.get("LEIFENG_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("LEIFENG_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _field_names() -> list[str]:
@@ -51,18 +53,68 @@ KEYS = st.one_of(st.sampled_from(FIELDS), st.sampled_from(FIELDS).map(lambda k: 
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**20, 10**20),
+    st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
-    st.sampled_from(["2024-03-05", "2024-13-01", "2023-02-29", "0000-00-00", "media/a.jpg", "../../etc/passwd", "/etc/passwd", "zhang-san", "Zhang San", "助老服务", "市级", "运行中", "监护人", "http://x.example/a.jpg", "11010519491231002X", "13912345678"]),
+    st.sampled_from(
+        [
+            "2024-03-05",
+            "2024-13-01",
+            "2023-02-29",
+            "0000-00-00",
+            "media/a.jpg",
+            "../../etc/passwd",
+            "/etc/passwd",
+            "zhang-san",
+            "Zhang San",
+            "助老服务",
+            "市级",
+            "运行中",
+            "监护人",
+            "http://x.example/a.jpg",
+            "11010519491231002X",
+            "13912345678",
+        ]
+    ),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=5)), max_leaves=20)
+VALUES = st.recursive(
+    SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=5)), max_leaves=20
+)
 DOCUMENTS = st.dictionaries(KEYS, VALUES, max_size=10)
 
 # Pieces of YAML text, glued into lines: indents with spaces and tabs, keys,
 # colons, quotes, brackets, anchors, block scalars, document markers.
 PIECES = st.sampled_from(
-    ["  ", "    ", "\t", "- ", ": ", ":", "'", '"', "[", "]", "{", "}", ",", "&a ", "*a", "|", ">", "---", "...", "#", "%", "@", "`", "!", "?", "\\", "\ufeff", "\x07"]
+    [
+        "  ",
+        "    ",
+        "\t",
+        "- ",
+        ": ",
+        ":",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "|",
+        ">",
+        "---",
+        "...",
+        "#",
+        "%",
+        "@",
+        "`",
+        "!",
+        "?",
+        "\\",
+        "\ufeff",
+        "\x07",
+    ]
     + FIELDS
     + ["张三", "2024-02-30", "true", "1e400", "0x1F", "~", "null", "13912345678", "11010519491231002X"]
 )
@@ -119,7 +171,11 @@ def test_random_well_formed_records_get_clean_problems(cls, data: dict) -> None:
 
 
 @FUZZ
-@given(front=st.one_of(YAMLISH, DOCUMENTS.map(lambda d: yaml.safe_dump(d, allow_unicode=True))), body=st.text(max_size=200), closed=st.booleans())
+@given(
+    front=st.one_of(YAMLISH, DOCUMENTS.map(lambda d: yaml.safe_dump(d, allow_unicode=True))),
+    body=st.text(max_size=200),
+    closed=st.booleans(),
+)
 def test_random_front_matter_never_crashes_the_story_loader(front: str, body: str, closed: bool) -> None:
     text = "---\n" + front + ("\n---\n" if closed else "\n") + body
     _check_story(text)

@@ -56,7 +56,9 @@ def test_its_commands_pass_on_the_example_site(example: Built, tmp_path: Path) -
         condition = step.get("if", "")
         if "hashFiles('.vscode/schemas/*.schema.json')" in condition and not list((root / ".vscode/schemas").glob("*.schema.json")):
             continue
-        result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+        result = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600
+        )
         assert result.returncode == 0, (step["name"], result.stdout, result.stderr)
         outputs.append(result.stdout)
     assert not any(line.startswith(("::error", "::warning")) for out in outputs for line in out.splitlines())

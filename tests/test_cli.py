@@ -55,7 +55,9 @@ def test_config_file_option_reads_another_folder(tmp_path: Path, monkeypatch: py
     ],
     ids=["unknown-plugin", "no-leifeng-plugin", "bad-star-thresholds", "bad-option-type", "impossible-key-date", "yaml-syntax"],
 )
-def test_a_bad_mkdocs_yml_exits_2_and_says_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, change, phrase: str) -> None:
+def test_a_bad_mkdocs_yml_exits_2_and_says_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, change, phrase: str
+) -> None:
     write_good_site(tmp_path)
     config = tmp_path / "mkdocs.yml"
     config.write_text(change(config.read_text(encoding="utf-8")), encoding="utf-8")
@@ -79,7 +81,9 @@ def test_warnings_alone_exit_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert "警告" in out and "共 0 个错误，1 个警告。" in out
 
 
-def test_check_uses_the_plugins_draft_setting_like_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_check_uses_the_plugins_draft_setting_like_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     write_good_site(tmp_path)
     put("content/volunteers/li-si.yaml", "name: 李四\ndraft: true\n")(tmp_path)
     assert _check(tmp_path, monkeypatch=monkeypatch, capsys=capsys)[0] == 0  # a draft is not published
@@ -111,8 +115,14 @@ def test_github_format_annotates_and_prints_the_full_report(tmp_path: Path) -> N
     assert result.returncode == 1
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
     assert len(annotations) == 13
-    assert "::error file=site-folder/content/organizations/org-00.yaml,line=2,col=7,title=vocab.kind::组织类型“俱乐部”不在可选范围内" in annotations[0]
-    assert any(re.match(r"::error file=site-folder/content/volunteers/zhang-san.yaml,line=11,col=\d+,title=privacy.mobile::", a) for a in annotations)
+    assert (
+        "::error file=site-folder/content/organizations/org-00.yaml,line=2,col=7,title=vocab.kind::组织类型“俱乐部”不在可选范围内"
+        in annotations[0]
+    )
+    assert any(
+        re.match(r"::error file=site-folder/content/volunteers/zhang-san.yaml,line=11,col=\d+,title=privacy.mobile::", a)
+        for a in annotations
+    )
     text = result.stdout.split(annotations[-1], 1)[1]
     assert "content/organizations/org-11.yaml" in text and "共 13 个错误，0 个警告。" in text
     assert "13912345678" not in result.stdout

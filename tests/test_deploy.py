@@ -67,7 +67,13 @@ def test_the_gitlab_file_builds_like_the_tests_and_publishes_public() -> None:
 
 def test_the_deploy_guide_names_the_files_and_a_sub_path() -> None:
     guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
-    for phrase in (".github/workflows/pages.yml", "docs/deploy/gitlab-ci.yml", ".gitlab-ci.yml", "rsync -av --delete site/", "site_url: https://example.gov.cn/zyfw/"):
+    for phrase in (
+        ".github/workflows/pages.yml",
+        "docs/deploy/gitlab-ci.yml",
+        ".gitlab-ci.yml",
+        "rsync -av --delete site/",
+        "site_url: https://example.gov.cn/zyfw/",
+    ):
         assert phrase in guide, phrase
 
 
@@ -112,7 +118,15 @@ def _references(html: str, page_url: str) -> set[tuple[str, bool]]:
     """(address, is a link) for everything a page refers to: links, scripts, styles, images, sources."""
     soup = BeautifulSoup(html, "html.parser")
     found = set()
-    for tag, attribute in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("img", "srcset"), ("source", "srcset")):
+    for tag, attribute in (
+        ("a", "href"),
+        ("link", "href"),
+        ("script", "src"),
+        ("img", "src"),
+        ("source", "src"),
+        ("img", "srcset"),
+        ("source", "srcset"),
+    ):
         for element in soup.find_all(tag):
             value = element.get(attribute)
             if not value:
@@ -122,7 +136,9 @@ def _references(html: str, page_url: str) -> set[tuple[str, bool]]:
                 if candidate.startswith(("mailto:", "tel:", "javascript:", "data:", "#")):
                     continue
                 absolute = urljoin(page_url, candidate).split("#")[0]
-                loaded = tag != "a" and not (tag == "link" and not {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(element.get("rel", [])))
+                loaded = tag != "a" and not (
+                    tag == "link" and not {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(element.get("rel", []))
+                )
                 found.add((absolute, not loaded))
     return found
 
@@ -132,7 +148,9 @@ def test_pages_work_from_a_sub_path_on_a_plain_static_server(served: str, exampl
     story = next(p for p in sorted((example.site / "stories").glob("*/*/index.html")))
     honor = next(p for p in sorted((example.site / "honors").glob("*/index.html")))
     volunteer = next(p for p in sorted((example.site / "volunteers").glob("*/index.html")))
-    pages = ["", "stories/", "honors/", "volunteers/"] + [p.parent.relative_to(example.site).as_posix() + "/" for p in (story, honor, volunteer)]
+    pages = ["", "stories/", "honors/", "volunteers/"] + [
+        p.parent.relative_to(example.site).as_posix() + "/" for p in (story, honor, volunteer)
+    ]
     checked: dict[str, int] = {}
     for page in pages:
         status, body, kind = _get(served + page)

@@ -41,7 +41,9 @@ def test_every_published_story_has_its_page_under_its_year(example: Built) -> No
     assert missing == []
 
 
-@pytest.mark.parametrize("url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/", "guide/"])
+@pytest.mark.parametrize(
+    "url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/", "guide/"]
+)
 def test_section_pages_exist(example: Built, url: str) -> None:
     assert (example.site / url / "index.html").is_file()
 
@@ -150,7 +152,16 @@ def test_feed_is_atom_with_newest_stories_first(example: Built) -> None:
     assert urlparse(first_link).path == "/zyfw/" + story_url(*newest[0])
 
 
-RESOURCE_ATTRS = {"script": "src", "img": "src", "source": "srcset", "iframe": "src", "video": "src", "audio": "src", "embed": "src", "object": "data"}
+RESOURCE_ATTRS = {
+    "script": "src",
+    "img": "src",
+    "source": "srcset",
+    "iframe": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+}
 
 
 def test_no_page_loads_anything_from_another_host(example: Built) -> None:
@@ -182,7 +193,19 @@ def test_navigation_holds_only_section_pages(example: Built) -> None:
     soup = example.html(url)
     nav = soup.select_one("nav.md-nav--primary")
     targets = page_links(nav, url)
-    sections = {"", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "features/", "honors/", "fields/", "data/", "about/"}
+    sections = {
+        "",
+        "stories/",
+        "volunteers/",
+        "organizations/",
+        "projects/",
+        "themes/",
+        "features/",
+        "honors/",
+        "fields/",
+        "data/",
+        "about/",
+    }
     assert targets and targets <= sections
     assert "guide/" not in targets
 

@@ -62,8 +62,20 @@ def test_a_draft_story_drops_out_of_a_feature_without_breaking_it(site: SiteMake
 
 def test_features_index_lists_newest_first_and_home_shows_current_ones(site: SiteMaker) -> None:
     feature_site(site)
-    site.record("features", "old", title="往期专题", period={"start": "2024-01-01", "end": "2024-12-31"}, sections=[{"heading": "节", "stories": ["a"]}])
-    site.record("features", "now", title="当前专题", period={"start": "2026-01-01", "end": "2026-12-31"}, sections=[{"heading": "节", "stories": ["b"]}])
+    site.record(
+        "features",
+        "old",
+        title="往期专题",
+        period={"start": "2024-01-01", "end": "2024-12-31"},
+        sections=[{"heading": "节", "stories": ["a"]}],
+    )
+    site.record(
+        "features",
+        "now",
+        title="当前专题",
+        period={"start": "2026-01-01", "end": "2026-12-31"},
+        sections=[{"heading": "节", "stories": ["b"]}],
+    )
     built = site.build()
     assert built.returncode == 0, built.output
     assert [a.get_text() for a in built.html("features/").select(".lf-card__title a")] == ["当前专题", "往期专题"]
@@ -98,13 +110,17 @@ def test_unknown_story_in_a_feature_is_an_error_with_a_suggestion(site: SiteMake
 
 
 def test_an_empty_section_is_an_error(site: SiteMaker) -> None:
-    feature_site(site).file("content/features/f.yaml", "title: 专题\nsections:\n  - heading: 节一\n    stories: [a]\n  - heading: 空的\n    text: 只有文字\n")
+    feature_site(site).file(
+        "content/features/f.yaml", "title: 专题\nsections:\n  - heading: 节一\n    stories: [a]\n  - heading: 空的\n    text: 只有文字\n"
+    )
     code, output = _check(site)
     assert code != 0 and "章节“空的”没有故事" in output and "content/features/f.yaml" in output
 
 
 def test_a_story_listed_twice_in_one_feature_is_an_error(site: SiteMaker) -> None:
-    feature_site(site).file("content/features/f.yaml", "title: 专题\nsections:\n  - heading: 一\n    stories: [a, b]\n  - heading: 二\n    stories: [c, a]\n")
+    feature_site(site).file(
+        "content/features/f.yaml", "title: 专题\nsections:\n  - heading: 一\n    stories: [a, b]\n  - heading: 二\n    stories: [c, a]\n"
+    )
     code, output = _check(site)
     assert code != 0 and "故事 a 在专题中重复出现（第一次在第 4 行）" in output and "6:18" in output
 

@@ -80,7 +80,10 @@ def test_every_chart_is_well_formed_svg_with_a_bar_per_table_row(site: SiteMaker
 
 
 def test_bad_figures_file_reports_file_and_line(site: SiteMaker) -> None:
-    site.file("content/figures.yaml", "series:\n  - name: 注册志愿者\n    values:\n      - {date: 2025-13-31, value: 10}\n      - {date: 2024-12-31, value: 很多}\n")
+    site.file(
+        "content/figures.yaml",
+        "series:\n  - name: 注册志愿者\n    values:\n      - {date: 2025-13-31, value: 10}\n      - {date: 2024-12-31, value: 很多}\n",
+    )
     built = site.build()
     assert built.returncode != 0
     assert "content/figures.yaml" in built.output
@@ -116,7 +119,14 @@ def test_local_key_dates_come_from_the_configuration(site: SiteMaker) -> None:
 
 def test_volunteer_footprints_list_honours_and_stories_by_year(site: SiteMaker) -> None:
     site.volunteer("v", "王小明").story("old", "旧事", "2023-05-01", volunteers=["v"]).story("new", "新事", "2025-05-01", volunteers=["v"])
-    site.record("honors", "h", title="表彰", level="市级", date="2024-03-05", categories=[{"name": "最美志愿者", "recipients": [{"volunteer": "v"}]}])
+    site.record(
+        "honors",
+        "h",
+        title="表彰",
+        level="市级",
+        date="2024-03-05",
+        categories=[{"name": "最美志愿者", "recipients": [{"volunteer": "v"}]}],
+    )
     built = site.build()
     assert built.returncode == 0, built.output
     soup = built.html("volunteers/v/")

@@ -95,7 +95,16 @@ def hant_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return built
 
 
-PAGES = ["", "stories/", "stories/2025/shequ-gushi/", "volunteers/", "volunteers/zhang-san/", "honors/", "honors/biaozhang-2025/", "404.html"]
+PAGES = [
+    "",
+    "stories/",
+    "stories/2025/shequ-gushi/",
+    "volunteers/",
+    "volunteers/zhang-san/",
+    "honors/",
+    "honors/biaozhang-2025/",
+    "404.html",
+]
 
 
 def _ui_only(built: Built, fragments: list[str]) -> list[str]:

@@ -157,7 +157,14 @@ def test_without_site_url_the_build_explains_why_there_are_no_posters(site: Site
 
 
 def test_honor_list_has_a_printable_pdf_in_the_lists_order(site: SiteMaker) -> None:
-    site.record("honors", "h", title="名单", level="市级", date="2024-03-05", categories=[{"name": "最美志愿者", "recipients": [{"name": "张三"}, {"name": "李四"}]}])
+    site.record(
+        "honors",
+        "h",
+        title="名单",
+        level="市级",
+        date="2024-03-05",
+        categories=[{"name": "最美志愿者", "recipients": [{"name": "张三"}, {"name": "李四"}]}],
+    )
     built = site.build()
     assert built.returncode == 0, built.output
     pdf = (built.site / "share/honors/h.pdf").read_bytes()
@@ -199,7 +206,9 @@ def test_poster_text_stays_inside_the_poster_for_the_longest_title() -> None:
     assert _decode_qr(Image.open(io.BytesIO(buffer.getvalue()))) == ["https://example.gov.cn/zyfw/stories/2025/x/"]
 
 
-@pytest.mark.parametrize(("source", "expected"), [(300, [300]), (400, [400]), (900, [400, 800, 900]), (1200, [400, 800, 1200]), (1500, [400, 800, 1200])])
+@pytest.mark.parametrize(
+    ("source", "expected"), [(300, [300]), (400, [400]), (900, [400, 800, 900]), (1200, [400, 800, 1200]), (1500, [400, 800, 1200])]
+)
 def test_published_widths_never_exceed_the_source_or_repeat(source: int, expected: list[int]) -> None:
     from generator.images import widths_for
 

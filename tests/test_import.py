@@ -53,7 +53,10 @@ def _cells(path: Path) -> list:
     if path.suffix == ".csv":
         return [path.read_bytes()]
     book = openpyxl.load_workbook(path)
-    return [(ws.title, [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)], sorted(map(str, ws.merged_cells.ranges))) for ws in book]
+    return [
+        (ws.title, [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)], sorted(map(str, ws.merged_cells.ranges)))
+        for ws in book
+    ]
 
 
 def test_the_committed_samples_are_what_make_samples_writes(tmp_path: Path) -> None:
@@ -61,7 +64,9 @@ def test_the_committed_samples_are_what_make_samples_writes(tmp_path: Path) -> N
         assert _cells(path) == _cells(DATA / path.name), path.name
 
 
-def test_importing_the_samples_gives_records_that_pass_check_and_build(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_importing_the_samples_gives_records_that_pass_check_and_build(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     imports = [("roster", "roster.xlsx"), ("roster", "roster-gbk.csv"), ("honor", "honor.xlsx"), ("honor", "honor-utf8-bom.csv")]
     outputs = {}
     for kind, name in imports:
@@ -77,11 +82,19 @@ def test_importing_the_samples_gives_records_that_pass_check_and_build(repo: Pat
     assert "无变化 content/volunteers/li-weimin.yaml" in outputs["roster.xlsx"]
     assert not (repo / "content/volunteers/li-weimin-2.yaml").exists()
     assert load(repo, "content/volunteers/sima-wenjing.yaml")["organization"] == "jiangcheng-shifan-youth"
-    assert load(repo, "content/volunteers/zhang-wei-2.yaml")["consent"] == {"publish": True, "portrait": True, "date": make_samples.dt.date(2025, 2, 21)}
+    assert load(repo, "content/volunteers/zhang-wei-2.yaml")["consent"] == {
+        "publish": True,
+        "portrait": True,
+        "date": make_samples.dt.date(2025, 2, 21),
+    }
 
     # Consent is never invented: no consent, or no consent column, means a draft that says why.
     refused = (repo / "content/volunteers/chen-xiaoguang.yaml").read_text(encoding="utf-8")
-    assert refused.startswith("# 草稿：名单中此人没有同意公开") and "\ndraft: true\n" in refused and "consent" not in load(repo, "content/volunteers/chen-xiaoguang.yaml")
+    assert (
+        refused.startswith("# 草稿：名单中此人没有同意公开")
+        and "\ndraft: true\n" in refused
+        and "consent" not in load(repo, "content/volunteers/chen-xiaoguang.yaml")
+    )
     for vid in ("huang-zhiqiang", "zhou-haiyan"):
         data = load(repo, f"content/volunteers/{vid}.yaml")
         assert data["draft"] is True and "consent" not in data
@@ -149,7 +162,9 @@ def test_a_changed_row_needs_force(repo: Path, tmp_path: Path, monkeypatch: pyte
 # --- bad input ---------------------------------------------------------------------
 
 
-def test_bad_rows_are_reported_by_sheet_and_row_and_numbers_never_shown(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_bad_rows_are_reported_by_sheet_and_row_and_numbers_never_shown(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     before = snapshot(repo)
     code, out = run(repo, "import", "roster", str(DATA / "roster-bad.xlsx"), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1
@@ -185,17 +200,45 @@ HONOR_HEAD = [["名单标题", "测试表彰"], ["级别", "市级"], ["表彰�
         ("roster", [["姓名", "单位"], ["王五", "电话 0571-88881234 手机 139 1234 5678"]], ["含有手机号（139****5678）"]),
         ("roster", [["姓名", "单位"], ["王五", "110105194912310000"]], ["含有疑似证件号码的长数字（110***********0000）"]),
         ("honor", [["级别", "市级"], [], ["类别", "姓名"], ["最美志愿者", "王五"]], ["缺少名单标题", "缺少表彰日期"]),
-        ("honor", [["名单标题", "测试"], ["级别", "特级"], ["表彰日期", "2025-02-30"], [], ["类别", "姓名"], ["最美志愿者", "王五"]],
-         ["级别“特级”不在本站的可选范围内", "表彰日期“2025-02-30”应为 年-月-日"]),
+        (
+            "honor",
+            [["名单标题", "测试"], ["级别", "特级"], ["表彰日期", "2025-02-30"], [], ["类别", "姓名"], ["最美志愿者", "王五"]],
+            ["级别“特级”不在本站的可选范围内", "表彰日期“2025-02-30”应为 年-月-日"],
+        ),
         ("honor", [*HONOR_HEAD, ["最美志愿者", "", "一中"]], ["文件“bad.csv”第 6 行 B 列（姓名）：姓名或名称为空"]),
         ("honor", [*HONOR_HEAD, ["", "王五", "一中"]], ["不知道王五属于哪个类别"]),
-        ("honor", [["名单标题", "测试"], ["排序", "随便"], ["级别", "市级"], ["表彰日期", "2025-03-05"], [], ["类别", "姓名"], ["最美", "王五"]], ["排序“随便”应为 名单顺序、拼音 或 姓氏笔画"]),
+        (
+            "honor",
+            [["名单标题", "测试"], ["排序", "随便"], ["级别", "市级"], ["表彰日期", "2025-03-05"], [], ["类别", "姓名"], ["最美", "王五"]],
+            ["排序“随便”应为 名单顺序、拼音 或 姓氏笔画"],
+        ),
     ],
-    ids=["unknown-field", "bad-year", "bad-consent", "negative-hours", "duplicate-row", "bad-id", "no-header", "mobile-in-text", "long-number",
-         "honor-missing-details", "honor-bad-level-and-date", "honor-empty-name", "honor-no-category", "honor-bad-order"],
+    ids=[
+        "unknown-field",
+        "bad-year",
+        "bad-consent",
+        "negative-hours",
+        "duplicate-row",
+        "bad-id",
+        "no-header",
+        "mobile-in-text",
+        "long-number",
+        "honor-missing-details",
+        "honor-bad-level-and-date",
+        "honor-empty-name",
+        "honor-no-category",
+        "honor-bad-order",
+    ],
 )
-def test_bad_input_exits_1_and_writes_nothing(kind: str, rows: list[list[str]], phrases: list[str], repo: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_bad_input_exits_1_and_writes_nothing(
+    kind: str,
+    rows: list[list[str]],
+    phrases: list[str],
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
     sheet = write_csv(tmp_path / "bad.csv", rows)
     before = snapshot(repo)
     code, out = run(repo, "import", kind, str(sheet), monkeypatch=monkeypatch, capsys=capsys)
@@ -217,7 +260,9 @@ def test_bad_input_exits_1_and_writes_nothing(kind: str, rows: list[list[str]], 
     ],
     ids=["missing-file", "old-xls", "map-syntax", "map-field", "sheet-on-csv", "broken-xlsx"],
 )
-def test_usage_errors_exit_2(argv: list[str], phrase: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_usage_errors_exit_2(
+    argv: list[str], phrase: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "broken.xlsx").write_bytes(b"PK not really")
     write_csv(tmp_path / "roster.csv", [["名字", "单位"], ["王五", "一中"]])
@@ -230,18 +275,41 @@ def test_usage_errors_exit_2(argv: list[str], phrase: str, repo: Path, tmp_path:
 
 
 def test_other_column_names_with_map(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    sheet = write_csv(tmp_path / "platform.csv", [["志愿者名字", "服务单位", "累计时数", "手机"], ["钱六", "江城市第九中学", "36", ""]], "gb18030")
+    sheet = write_csv(
+        tmp_path / "platform.csv", [["志愿者名字", "服务单位", "累计时数", "手机"], ["钱六", "江城市第九中学", "36", ""]], "gb18030"
+    )
     code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1 and "没有找到可以导入的表格" in out
-    code, out = run(repo, "import", "roster", str(sheet), "--map", "志愿者名字=name", "--map", "服务单位=unit", "--map", "累计时数=service_hours",
-                    monkeypatch=monkeypatch, capsys=capsys)
+    code, out = run(
+        repo,
+        "import",
+        "roster",
+        str(sheet),
+        "--map",
+        "志愿者名字=name",
+        "--map",
+        "服务单位=unit",
+        "--map",
+        "累计时数=service_hours",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0, out
     assert load(repo, "content/volunteers/qian-liu.yaml") == {"draft": True, "name": "钱六", "unit": "江城市第九中学", "service_hours": 36}
     assert "手机列不会导入" in out
 
 
-def test_a_minor_without_guardian_consent_stays_a_draft(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    sheet = write_csv(tmp_path / "kids.csv", [["姓名", "单位", "出生年份", "同意公开", "同意人"], ["孙小小", "东湖区实验小学", "2016", "是", "本人"], ["孙大大", "东湖区实验小学", "2016", "是", "监护人"]])
+def test_a_minor_without_guardian_consent_stays_a_draft(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(
+        tmp_path / "kids.csv",
+        [
+            ["姓名", "单位", "出生年份", "同意公开", "同意人"],
+            ["孙小小", "东湖区实验小学", "2016", "是", "本人"],
+            ["孙大大", "东湖区实验小学", "2016", "是", "监护人"],
+        ],
+    )
     code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, out
     assert load(repo, "content/volunteers/sun-xiaoxiao.yaml")["draft"] is True
@@ -249,7 +317,9 @@ def test_a_minor_without_guardian_consent_stays_a_draft(repo: Path, tmp_path: Pa
     assert run(repo, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
 
 
-def test_an_ambiguous_match_asks_for_the_id(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_an_ambiguous_match_asks_for_the_id(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     for vid in ("zhou-jie", "zhou-jie-2"):
         (repo / f"content/volunteers/{vid}.yaml").write_text("draft: true\nname: 周杰\nregion: 江南省江城市东湖区\n", encoding="utf-8")
     sheet = write_csv(tmp_path / "r.csv", [["姓名", "地区", "服务时长"], ["周杰", "江南省江城市东湖区", "10"]])
@@ -262,11 +332,33 @@ def test_an_ambiguous_match_asks_for_the_id(repo: Path, tmp_path: Path, monkeypa
 
 def test_honour_details_from_options(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     sheet = write_csv(tmp_path / "list.csv", [["姓名", "单位", "事迹"], ["王五", "一中", "热心助人。"]])
-    code, out = run(repo, "import", "honor", str(sheet), "--title", "测试表彰", "--level", "县级", "--date", "2025/3/5", "--category", "好人好事",
-                    "--order", "拼音", "--id", "ceshi-biaozhang", monkeypatch=monkeypatch, capsys=capsys)
+    code, out = run(
+        repo,
+        "import",
+        "honor",
+        str(sheet),
+        "--title",
+        "测试表彰",
+        "--level",
+        "县级",
+        "--date",
+        "2025/3/5",
+        "--category",
+        "好人好事",
+        "--order",
+        "拼音",
+        "--id",
+        "ceshi-biaozhang",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0, out
     data = load(repo, "content/honors/ceshi-biaozhang.yaml")
-    assert data["level"] == "县级" and data["order"] == "拼音" and data["categories"] == [{"name": "好人好事", "recipients": [{"name": "王五", "unit": "一中", "deed": "热心助人。"}]}]
+    assert (
+        data["level"] == "县级"
+        and data["order"] == "拼音"
+        and data["categories"] == [{"name": "好人好事", "recipients": [{"name": "王五", "unit": "一中", "deed": "热心助人。"}]}]
+    )
     assert run(repo, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
 
 
@@ -274,5 +366,7 @@ def test_value_parsers() -> None:
     assert parse_number("120") == 120 and parse_number("1,280 小时") == 1280 and parse_number("120.5h") == 120.5
     assert parse_number("很多") is None and parse_number("nan") is None and parse_number("") is None
     assert parse_year("2013") == 2013 and parse_year("2013年") == 2013 and parse_year("2013-05-01") == 2013 and parse_year("13") is None
-    assert str(parse_date("2024年3月5日")) == "2024-03-05" and str(parse_date("2024/3/5")) == "2024-03-05" and parse_date("2024-02-30") is None
+    assert (
+        str(parse_date("2024年3月5日")) == "2024-03-05" and str(parse_date("2024/3/5")) == "2024-03-05" and parse_date("2024-02-30") is None
+    )
     assert cell_text(1280.0) == "1280" and cell_text(None) == "" and cell_text(make_samples.dt.datetime(2024, 3, 5)) == "2024-03-05"

@@ -80,7 +80,9 @@ def test_the_field_list_follows_the_models(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_the_untouched_file_passes_check_as_a_draft(kind: str, good: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_the_untouched_file_passes_check_as_a_draft(
+    kind: str, good: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     code, out = run(good, "new", kind, TITLES[kind], monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, out
     written = Path(re.search(r"已新建 (\S+)", out).group(1))
@@ -123,7 +125,9 @@ def test_placeholders_the_command_cannot_know_are_marked_todo() -> None:
     assert story.startswith("---\n") and "\n---\n\n<!-- TODO" in story
 
 
-def test_a_filled_volunteer_is_published_after_draft_is_removed(good: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_a_filled_volunteer_is_published_after_draft_is_removed(
+    good: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     code, _ = run(good, "new", "volunteer", "李四", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     path = good / "content/volunteers/li-si.yaml"
@@ -171,7 +175,9 @@ def test_bad_input_is_refused_and_nothing_is_overwritten(
     assert after == before
 
 
-def test_unknown_kind_and_missing_mkdocs_yml_are_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+def test_unknown_kind_and_missing_mkdocs_yml_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as exited:
         main(["new", "person", "张三"])

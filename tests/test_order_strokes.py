@@ -100,7 +100,9 @@ def test_the_data_comes_from_cn_sort_without_running_it(tmp_path: Path) -> None:
         "assert len(ranks) > 20000, len(ranks); assert 'cn_sort' not in sys.modules; "
         "assert not os.path.exists('all.log'); assert not logging.getLogger('mkdocs').disabled; print('ok')"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}
+    )
     assert result.stdout.strip() == "ok", result.stderr
     assert len(stroke_ranks()) > 20000
 
@@ -109,7 +111,8 @@ def test_an_honour_list_page_prints_names_in_stroke_order(site: SiteMaker) -> No
     recipients = "".join(f"      - name: {name}\n" for name in ["黄海", "欧阳兰", "丁一", "陈静", "张伟", "欧明", "王芳", "方圆"])
     site.file(
         "content/honors/test-2025.yaml",
-        "title: 测试名单\nlevel: 市级\ndate: 2025-03-05\norder: 姓氏笔画\ncategories:\n  - name: 最美志愿者\n    recipients:\n" + recipients,
+        "title: 测试名单\nlevel: 市级\ndate: 2025-03-05\norder: 姓氏笔画\ncategories:\n  - name: 最美志愿者\n    recipients:\n"
+        + recipients,
     )
     built = site.build()
     assert built.returncode == 0, built.output

@@ -75,7 +75,11 @@ def test_the_example_content_validates_against_its_schema(kind: str) -> None:
         ("volunteer", {"name": "张三", "servce_hours": 10}, "misspelt field"),
         ("volunteer", {"photo": "media/a.jpg"}, "missing name"),
         ("volunteer", {"name": "张三", "fields": ["助老服物"]}, "service field outside the vocabulary"),
-        ("honor", {"title": "名单", "level": "区级", "date": "2024-03-05", "categories": [{"name": "类", "recipients": [{"name": "李四"}]}]}, "honour level"),
+        (
+            "honor",
+            {"title": "名单", "level": "区级", "date": "2024-03-05", "categories": [{"name": "类", "recipients": [{"name": "李四"}]}]},
+            "honour level",
+        ),
         ("project", {"name": "项目", "status": "进行中"}, "project status"),
         ("organization", {"name": "队", "kind": "俱乐部"}, "organisation kind"),
         ("story", {"title": "标题", "date": "2024-13-01"}, "impossible date"),

@@ -83,8 +83,23 @@ def test_feed_lists_the_newest_stories_up_to_its_size(site: SiteMaker) -> None:
 
 def test_honor_list_keeps_the_written_order_or_sorts_by_pinyin(site: SiteMaker) -> None:
     names = ["赵六", "张三", "李四", "王五"]
-    site.record("honors", "listed", title="名单一", level="市级", date="2024-03-05", categories=[{"name": "最美志愿者", "recipients": [{"name": n} for n in names]}])
-    site.record("honors", "pinyin", title="名单二", level="市级", date="2024-03-05", order="拼音", categories=[{"name": "最美志愿者", "recipients": [{"name": n} for n in names]}])
+    site.record(
+        "honors",
+        "listed",
+        title="名单一",
+        level="市级",
+        date="2024-03-05",
+        categories=[{"name": "最美志愿者", "recipients": [{"name": n} for n in names]}],
+    )
+    site.record(
+        "honors",
+        "pinyin",
+        title="名单二",
+        level="市级",
+        date="2024-03-05",
+        order="拼音",
+        categories=[{"name": "最美志愿者", "recipients": [{"name": n} for n in names]}],
+    )
     built = site.build()
     assert built.returncode == 0, built.output
     listed = [e.get_text() for e in built.html("honors/listed/").select(".lf-roll__name")]
@@ -95,7 +110,9 @@ def test_honor_list_keeps_the_written_order_or_sorts_by_pinyin(site: SiteMaker) 
 
 def test_honors_index_groups_by_year_then_level(site: SiteMaker) -> None:
     for hid, date, level in (("a", "2023-03-05", "市级"), ("b", "2024-03-05", "县级"), ("c", "2024-12-05", "省级")):
-        site.record("honors", hid, title=f"名单{hid}", level=level, date=date, categories=[{"name": "类", "recipients": [{"name": "张三"}]}])
+        site.record(
+            "honors", hid, title=f"名单{hid}", level=level, date=date, categories=[{"name": "类", "recipients": [{"name": "张三"}]}]
+        )
     built = site.build()
     assert built.returncode == 0, built.output
     soup = built.html("honors/")
