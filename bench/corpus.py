@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS_VERSION = "1"
 
 try:
-    from generator.settings import DEFAULT_FIELDS
+    from generator.content.settings import DEFAULT_FIELDS
 except ImportError:  # pragma: no cover - the bench runs inside the repo
     DEFAULT_FIELDS = {}
 FIELDS = list(DEFAULT_FIELDS.values()) or list(V.FIELD_WORDS)

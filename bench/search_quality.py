@@ -118,7 +118,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def corpus_queries(catalog: object, count: int = 36, seed: int = 7) -> list[Query]:
-    from generator.search import fold, search_documents
+    from generator.assets.search import fold, search_documents
 
     rng = random.Random(seed)
     docs = search_documents(catalog)  # type: ignore[arg-type]

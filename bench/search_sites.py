@@ -60,11 +60,11 @@ def corpus(n: int, seed: int = 1) -> Path:
 
 def catalog_of(site_root: Path) -> Any:
     """load -> validate -> catalog for a site folder, the way the plugin does it."""
-    from generator.catalog import Catalog
-    from generator.load import load_repository
-    from generator.problems import Problems
-    from generator.settings import make_settings
-    from generator.validate import validate
+    from generator.content.load import load_repository
+    from generator.content.problems import Problems
+    from generator.content.settings import make_settings
+    from generator.content.validate import validate
+    from generator.site.catalog import Catalog
 
     config = yaml.safe_load((site_root / "mkdocs.yml").read_text(encoding="utf-8"))
     options = next((p["leifeng"] for p in config["plugins"] if isinstance(p, dict) and "leifeng" in p), {}) or {}

@@ -45,7 +45,7 @@ from search_quality import Query, corpus_queries, score
 
 def build_timed(catalog: object, site: Path) -> dict:
     """The plugin's build step (documents, index, files into the site), without the cache."""
-    from generator.search import search_documents, write_index
+    from generator.assets.search import search_documents, write_index
 
     started = time.perf_counter()
     search_documents(catalog)  # type: ignore[arg-type]

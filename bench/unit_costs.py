@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - an API that moved is reported, not fatal
             print(f"  {name}: skipped ({type(exc).__name__}: {exc})")
 
-    media = importlib.import_module("generator.media")
+    media = importlib.import_module("generator.assets.media")
     print(f"generator from {Path(media.__file__).parent}")
     if hasattr(media, "clean_image"):
         attempt("media.clean_image, portrait 400x500", lambda i: media.clean_image(portraits[i % len(portraits)].read_bytes()))
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(media, "make_avatar"):
         attempt("media.make_avatar", lambda i: media.make_avatar(f"张{i}"))
     try:
-        images = importlib.import_module("generator.images")
+        images = importlib.import_module("generator.assets.images")
     except ImportError:
         images = None
     if images is not None and hasattr(images, "render_derivatives"):
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda i: images.render_derivatives(covers[i % len(covers)].read_bytes(), str(tmp / f"c{i}"), 40_000_000),
         )
     try:
-        share = importlib.import_module("generator.share")
+        share = importlib.import_module("generator.assets.share")
     except ImportError:
         share = None
     if share is not None and hasattr(share, "draw_poster"):

@@ -109,7 +109,7 @@ POSITIONS = [
     "社区居民",
 ]
 
-# Service fields (names must match generator.settings.DEFAULT_FIELDS values).
+# Service fields (names must match generator.content.settings.DEFAULT_FIELDS values).
 FIELD_WORDS: dict[str, dict[str, list[str]]] = {
     "助老服务": {
         "short": ["送餐", "助老", "陪伴", "敬老"],

@@ -25,21 +25,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import feed
-from .catalog import Catalog
-from .figures import load_figures
-from .i18n import strings_for
-from .images import ImagePipeline, ImageSet
-from .load import load_repository
-from .markdown_images import ResponsiveImages
-from .media import MediaCache
-from .pages import REFERENCE_URI, SECTIONS, PageSpec, build_pages
-from .problems import Problems, format_text
-from .settings import PluginConfig, Settings, SettingsError, make_settings
-from .share import ShareImages, honor_sheet_file, qr_path
-from .sharing import honor_sheet, share_plan
-from .templating import register_filters
-from .validate import body_images, media_fields, resolve_media, validate
+from .assets.images import ImagePipeline, ImageSet
+from .assets.markdown_images import ResponsiveImages
+from .assets.media import MediaCache
+from .assets.share import ShareImages, honor_sheet_file, qr_path
+from .assets.sharing import honor_sheet, share_plan
+from .content.problems import format_text
+from .content.settings import PluginConfig, Settings, SettingsError
+from .content.validate import body_images, media_fields, resolve_media
+from .pipeline import run_checks, settings_for
+from .site import feed
+from .site.catalog import Catalog
+from .site.pages import REFERENCE_URI, SECTIONS, PageSpec, build_pages
+from .site.templating import register_filters
+from .text.i18n import strings_for
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
@@ -70,24 +69,6 @@ class CachedFile(File):
 
 class ContentError(PluginError):
     """The content has errors; the message lists them all."""
-
-
-def settings_for(options: PluginConfig, config_file_path: str | None, *, serving: bool = False, language: str = "zh") -> Settings:
-    """The steps' settings from the plugin's options; `leifeng check` uses the same."""
-    root = Path(config_file_path or ".").resolve().parent
-    include_drafts = options.drafts == "show" or (options.drafts == "auto" and serving)
-    return make_settings(dict(options), root, include_drafts=include_drafts, language=language)
-
-
-def run_checks(settings: Settings) -> tuple[Catalog | None, Problems]:
-    """load -> validate -> catalog; the catalog is None when there are errors."""
-    problems = Problems()
-    raws = load_repository(settings, problems)
-    validated = validate(raws, settings, problems)
-    figures = load_figures(settings, problems)
-    if problems.errors:
-        return None, problems
-    return Catalog(validated, settings, figures), problems
 
 
 class LeifengPlugin(BasePlugin[PluginConfig]):
@@ -303,7 +284,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         feed.write_feed(self.catalog, config, Path(config.site_dir))
         if config.site_url:
             self._save_qr_codes({urljoin(config.site_url, s.url) for s in self.specs.values() if s.kind in ("story", "volunteer")})
-        from .search import write_search_index  # the site search index (generator/search)
+        from .assets.search import write_search_index  # the site search index (generator/search)
 
         write_search_index(self.catalog, config)
         log.info(

@@ -6,7 +6,7 @@ subprocess. Each case asserts the exit code, and that one reported problem
 carries the key phrase, the file and the line.
 
 Starting Python and MkDocs costs more than checking a small site, so the
-cases run through the command's own entry point (`generator.cli.main`, what
+cases run through the command's own entry point (`generator.commands.cli.main`, what
 the `leifeng` script calls) in one subprocess per CPU. A sample of cases
 also runs through the installed `leifeng` script itself, in text format, as
 staff and the pull-request workflow run it.

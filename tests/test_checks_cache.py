@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import validate as validate_module
-from generator.load import load_repository
-from generator.problems import Problems
-from generator.settings import make_settings
-from generator.validate import validate
+from generator.content import validate as validate_module
+from generator.content.load import load_repository
+from generator.content.problems import Problems
+from generator.content.settings import make_settings
+from generator.content.validate import validate
 
 from .test_checks import truncated_jpeg
 from .test_checks_support import write_good_site

@@ -7,7 +7,7 @@ import json
 
 from PIL import Image
 
-from generator.validate import find_personal_numbers
+from generator.content.validate import find_personal_numbers
 
 from .conftest import REPO, Built
 from .test_checks_support import run_check

@@ -17,12 +17,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.catalog import Catalog
-from generator.load import parse_record, parse_story
-from generator.models import RECORD_TYPES, YAML_RECORD_TYPES, Story
-from generator.problems import Problems
-from generator.settings import make_settings
-from generator.validate import is_resident_id, validate
+from generator.content.load import parse_record, parse_story
+from generator.content.models import RECORD_TYPES, YAML_RECORD_TYPES, Story
+from generator.content.problems import Problems
+from generator.content.settings import make_settings
+from generator.content.validate import is_resident_id, validate
+from generator.site.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent / "data" / "fuzz-site"  # never created: media lookups just miss
 SETTINGS = make_settings({"build_date": "2026-11-22"}, ROOT)

@@ -210,7 +210,7 @@ def both(*changes: Change) -> Change:
 def leifeng_command() -> list[str]:
     """The installed console script, next to this Python."""
     script = Path(sys.executable).with_name("leifeng")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "generator.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "generator.commands.cli"]
 
 
 def run_check(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -229,7 +229,7 @@ def run_check(root: Path, *args: str, env: dict | None = None) -> subprocess.Com
 # through the same entry point as the `leifeng` script; prints one JSON line each.
 _DRIVER = r"""
 import contextlib, io, json, os, sys
-from generator.cli import main
+from generator.commands.cli import main
 for root in sys.argv[1:]:
     os.chdir(root)
     out, err = io.StringIO(), io.StringIO()

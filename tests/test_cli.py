@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands.cli import main
 
 from .conftest import build
 from .test_checks_support import edit, put, run_check, write_good_site

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from generator.models import YAML_RECORD_TYPES, Story
-from generator.problems import Problems
-from generator.sources import parse_yaml, split_front_matter
+from generator.content.models import YAML_RECORD_TYPES, Story
+from generator.content.problems import Problems
+from generator.content.sources import parse_yaml, split_front_matter
 
 from .conftest import REPO
 from .validate_helpers import nested_models

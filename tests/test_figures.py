@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.charts import bar_chart, column_chart
+from generator.assets.charts import bar_chart, column_chart
 
 from .conftest import SiteMaker
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.i18n import ZH_HANS, ZH_HANT_OVERRIDES, strings_for
+from generator.text.i18n import ZH_HANS, ZH_HANT_OVERRIDES, strings_for
 
 from .conftest import Built, SiteMaker, build
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.fonts import cjk_font
-from generator.share import NO_LINE_END, NO_LINE_START, POSTER_SIZE, ShareSpec, draw_poster, wrap_text
+from generator.assets.fonts import cjk_font
+from generator.assets.share import NO_LINE_END, NO_LINE_START, POSTER_SIZE, ShareSpec, draw_poster, wrap_text
 
 from .conftest import SiteMaker
 
@@ -210,6 +210,6 @@ def test_poster_text_stays_inside_the_poster_for_the_longest_title() -> None:
     ("source", "expected"), [(300, [300]), (400, [400]), (900, [400, 800, 900]), (1200, [400, 800, 1200]), (1500, [400, 800, 1200])]
 )
 def test_published_widths_never_exceed_the_source_or_repeat(source: int, expected: list[int]) -> None:
-    from generator.images import widths_for
+    from generator.assets.images import widths_for
 
     assert widths_for(source) == expected

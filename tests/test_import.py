@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.importer import cell_text, parse_date, parse_number, parse_year
+from generator.commands.cli import main
+from generator.commands.importer import cell_text, parse_date, parse_number, parse_year
 
 from .conftest import REPO, build
 from .data import make_samples

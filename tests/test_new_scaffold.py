@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.models import RECORD_TYPES, Story, Volunteer
-from generator.reference import field_paths
-from generator.scaffold import KINDS, person_id, scaffold_text, title_id, unique_id
+from generator.commands.cli import main
+from generator.commands.reference import field_paths
+from generator.commands.scaffold import KINDS, person_id, scaffold_text, title_id, unique_id
+from generator.content.models import RECORD_TYPES, Story, Volunteer
 
 from .conftest import SiteMaker
 from .test_checks_support import write_good_site
@@ -68,7 +68,7 @@ def test_the_field_list_follows_the_models(monkeypatch: pytest.MonkeyPatch) -> N
     """A field added to a model appears in new files without touching the scaffold code."""
     from pydantic.fields import FieldInfo
 
-    from generator.models import F
+    from generator.content.models import F
 
     info: FieldInfo = F("新字段说明", "测试用的新字段", default=None)
     info.annotation = str | None

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.strokes import COMPOUND_SURNAMES, split_surname, stroke_key, stroke_ranks
-from generator.text import sort_key_for
+from generator.text.strokes import COMPOUND_SURNAMES, split_surname, stroke_key, stroke_ranks
+from generator.text.text import sort_key_for
 
 from .conftest import REPO, SiteMaker
 
@@ -96,7 +96,7 @@ def test_the_data_comes_from_cn_sort_without_running_it(tmp_path: Path) -> None:
     """Importing cn_sort would reconfigure logging and write all.log; the data file is read instead."""
     code = (
         "import logging, os, sys; "
-        "from generator.strokes import stroke_ranks; ranks = stroke_ranks(); "
+        "from generator.text.strokes import stroke_ranks; ranks = stroke_ranks(); "
         "assert len(ranks) > 20000, len(ranks); assert 'cn_sort' not in sys.modules; "
         "assert not os.path.exists('all.log'); assert not logging.getLogger('mkdocs').disabled; print('ok')"
     )

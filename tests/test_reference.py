@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from generator import models
-from generator.models import RECORD_TYPES, Record
-from generator.reference import (
+from generator.commands.reference import (
     SERVICE_FIELD,
     STAR_FIELD,
     UNKNOWN_TYPE,
@@ -21,7 +19,9 @@ from generator.reference import (
     field_reference_markdown,
     nested_model,
 )
-from generator.settings import Settings
+from generator.content import models
+from generator.content.models import RECORD_TYPES, Record
+from generator.content.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 NESTED_MODELS = (models.Consent, models.Metrics, models.Period, models.Phase, models.Activity, models.HonorCategory, models.Recipient)
@@ -181,7 +181,7 @@ def test_command_prints_the_same_reference_whatever_the_hash_seed(reference: str
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-m", "generator.reference"], cwd=REPO, capture_output=True, env=env, check=True)
+        done = subprocess.run([sys.executable, "-m", "generator.commands.reference"], cwd=REPO, capture_output=True, env=env, check=True)
         outputs.append(done.stdout.decode("utf-8"))
     assert outputs[0] == outputs[1] == reference
 
@@ -227,7 +227,7 @@ def test_vocabulary_fields_exist_in_the_models() -> None:
 def test_command_reads_vocabularies_from_mkdocs_yml() -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "generator.reference", "-f", "mkdocs.yml"], cwd=REPO, capture_output=True, env=env, check=True
+        [sys.executable, "-m", "generator.commands.reference", "-f", "mkdocs.yml"], cwd=REPO, capture_output=True, env=env, check=True
     )
     text = done.stdout.decode("utf-8")
     assert "## 站点可选值" in text and "| 一星 | 100 小时及以上 |" in text

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.cli import load_settings
-from generator.models import RECORD_TYPES, YAML_RECORD_TYPES
-from generator.problems import Problems
-from generator.schema import check_schemas, record_schemas, schema_file_name
-from generator.sources import parse_yaml, split_front_matter
+from generator.commands.cli import load_settings
+from generator.content.models import RECORD_TYPES, YAML_RECORD_TYPES
+from generator.content.problems import Problems
+from generator.content.schema import check_schemas, record_schemas, schema_file_name
+from generator.content.sources import parse_yaml, split_front_matter
 
 from .conftest import REPO
 
@@ -104,7 +104,7 @@ def test_vscode_settings_map_every_yaml_kind_onto_its_folder(settings) -> None:
 
 
 def test_schema_command_writes_and_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    from generator.cli import main
+    from generator.commands.cli import main
 
     monkeypatch.chdir(REPO)
     out = tmp_path / "schemas"

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from generator.search import (
+from generator.assets.search import (
     KINDS,
     SearchDocument,
     build_index,

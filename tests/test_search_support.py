@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.search import NAME_PREFIX, name_key, query_tokens, token_hash
+from generator.assets.search import NAME_PREFIX, name_key, query_tokens, token_hash
 
 NAME_BOOST = 1000
 

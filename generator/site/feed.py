@@ -10,8 +10,8 @@ from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from ..text.i18n import strings_for
 from .catalog import Catalog
-from .i18n import strings_for
 
 ATOM = "http://www.w3.org/2005/Atom"
 log = logging.getLogger("mkdocs.plugins.leifeng")

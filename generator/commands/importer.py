@@ -54,10 +54,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .models import ID_RE, Honor, Organization, Project, Record, Volunteer
+from ..content.models import ID_RE, Honor, Organization, Project, Record, Volunteer
+from ..content.settings import Settings
+from ..content.validate import describe_model_error, find_personal_numbers
 from .scaffold import person_id, title_id, unique_id
-from .settings import Settings
-from .validate import describe_model_error, find_personal_numbers
 
 # --- column names ---------------------------------------------------------------
 
@@ -972,7 +972,8 @@ ROSTER_FIELDS = tuple(ROSTER_HEADERS)
 HONOR_FIELDS = tuple(HONOR_HEADERS)
 
 
-def add_import_parser(sub: argparse._SubParsersAction) -> None:
+def add_import_parser(sub: argparse._SubParsersAction, run) -> None:
+    """`leifeng import honor|roster`; `run` is the command function the CLI calls."""
     parser = sub.add_parser(
         "import",
         help="从 Excel 或 CSV 导入表彰名单或志愿者名册",
@@ -1002,11 +1003,9 @@ def add_import_parser(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--order", metavar="排序", help="名单顺序、拼音 或 姓氏笔画")
             p.add_argument("--category", metavar="类别", help="表格中没有类别列时，全部名单的类别")
             p.add_argument("--id", metavar="编号", help="名单的编号（文件名）；默认由标题的拼音生成")
-    from .cli import cmd_import
-
-    parser.set_defaults(run=cmd_import)
+    parser.set_defaults(run=run)
     for p in kinds.choices.values():
-        p.set_defaults(run=cmd_import)
+        p.set_defaults(run=run)
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> Report:

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..assets.charts import bar_chart, column_chart
+from ..commands.reference import TITLE as REFERENCE_TITLE
+from ..commands.reference import field_reference_markdown
+from ..content.models import Record, Story
+from ..text.i18n import strings_for
 from .catalog import Catalog, ServiceField
-from .charts import bar_chart, column_chart
 from .figures import reported
-from .i18n import strings_for
-from .models import Record, Story
-from .reference import TITLE as REFERENCE_TITLE
-from .reference import field_reference_markdown
 
 REFERENCE_URI = "guide/fields.md"
 

@@ -28,11 +28,11 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pypinyin import Style, lazy_pinyin
 
-from . import models
-from .models import ID_RE, RECORD_TYPES, Record, Story
+from ..content import models
+from ..content.models import ID_RE, RECORD_TYPES, Record, Story
+from ..content.settings import Settings
+from ..text.strokes import split_surname
 from .reference import _row, _without_none, nested_model
-from .settings import Settings
-from .strokes import split_surname
 
 KINDS: dict[str, type[Record]] = {cls.record_type: cls for cls in RECORD_TYPES.values()}
 TITLE_FIELDS = ("name", "title")  # the field the command's argument fills

@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .i18n import strings_for
-from .models import Feature, Figures, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
-from .settings import Settings
-from .text import sort_key_for
-from .validate import Validated
+from ..content.models import Feature, Figures, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
+from ..content.settings import Settings
+from ..content.validate import Validated
+from ..text.i18n import strings_for
+from ..text.text import sort_key_for
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ def load_settings(config_file: str | None):
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from .plugin import LeifengPlugin, settings_for
-    from .settings import SettingsError
+    from ..content.settings import SettingsError
+    from ..pipeline import settings_for
+    from ..plugin import LeifengPlugin
 
     path = Path(config_file or "mkdocs.yml")
     if not path.is_file():
@@ -85,8 +86,8 @@ def _github_prefix(root: Path) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .plugin import run_checks
-    from .problems import format_github, format_json, format_text
+    from ..content.problems import format_github, format_json, format_text
+    from ..pipeline import run_checks
 
     settings = load_settings(args.config_file)
     _, problems = run_checks(settings)
@@ -101,7 +102,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import check_schemas, write_schemas
+    from ..content.schema import check_schemas, write_schemas
 
     settings = None
     if args.config_file or Path("mkdocs.yml").is_file():
@@ -193,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .importer import add_import_parser
 
-    add_import_parser(sub)
+    add_import_parser(sub, cmd_import)
     return parser
 
 

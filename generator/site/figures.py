@@ -11,17 +11,17 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from .models import Figures, FigureSeries
-from .problems import Position, Problems, relative_file
-from .settings import Settings
-from .sources import parse_yaml, read_text
+from ..content.models import Figures, FigureSeries
+from ..content.problems import Position, Problems, relative_file
+from ..content.settings import Settings
+from ..content.sources import parse_yaml, read_text
 
 FIGURES_FILE = "figures.yaml"
 
 
 def load_figures(settings: Settings, problems: Problems) -> Figures:
     """The reported figures, or none when the file is missing or wrong (with problems reported)."""
-    from .validate import describe_model_error
+    from ..content.validate import describe_model_error
 
     path = settings.content_dir / FIGURES_FILE
     if not path.is_file():

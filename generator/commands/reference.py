@@ -7,7 +7,7 @@ so that a field added to a model appears here without anyone writing it
 twice. With the site's settings it also lists the configured vocabularies
 (service fields, honour levels, organisation kinds, star thresholds).
 
-    python -m generator.reference [-f mkdocs.yml]   prints the page
+    python -m generator.commands.reference [-f mkdocs.yml]   prints the page
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from annotated_types import Ge, Gt, Le, Lt, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import models
-from .models import ID_PATTERN, RECORD_TYPES, YAML_RECORD_TYPES, Honor, Organization, Record, Volunteer
-from .settings import STAR_NAMES, Settings
+from ..content import models
+from ..content.models import ID_PATTERN, RECORD_TYPES, YAML_RECORD_TYPES, Honor, Organization, Record, Volunteer
+from ..content.settings import STAR_NAMES, Settings
 
 TITLE = "字段说明"
 GUIDE_LINK = "../guide.md"  # this page is generated at guide/fields.md, next to docs/guide.md
@@ -371,7 +371,7 @@ def settings_from_config(config_file: str) -> Settings:
     """The settings of the `leifeng` plugin in a mkdocs.yml."""
     from mkdocs.config import load_config
 
-    from .settings import make_settings
+    from ..content.settings import make_settings
 
     config = load_config(config_file)
     plugin = config.plugins.get("leifeng")
@@ -381,7 +381,7 @@ def settings_from_config(config_file: str) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.reference", description="打印内容字段说明（Markdown）")
+    parser = argparse.ArgumentParser(prog="python -m generator.commands.reference", description="打印内容字段说明（Markdown）")
     parser.add_argument("-f", "--config-file", help="读取此 mkdocs.yml 中的站点可选值（服务领域、荣誉级别等）")
     args = parser.parse_args(argv)
     settings = settings_from_config(args.config_file) if args.config_file else None

@@ -68,9 +68,9 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from .catalog import Catalog
-from .models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
-from .opencc import read_dictionary
+from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
+from ..site.catalog import Catalog
+from ..text.opencc import read_dictionary
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 

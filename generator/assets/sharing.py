@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .catalog import Catalog
-from .i18n import strings_for
-from .models import Honor, Record, Story, Volunteer
+from ..content.models import Honor, Record, Story, Volunteer
+from ..site.catalog import Catalog
+from ..site.templating import cn_date
+from ..text.i18n import strings_for
 from .share import HonorSheet, ShareSpec
-from .templating import cn_date
 
 # The section each kind of record belongs to, named on its share images.
 KIND_SECTIONS = {

@@ -154,7 +154,7 @@ def parse_key_date(entry: dict) -> KeyDate:
 
 
 def _default_slogan(language: str) -> str:
-    from .i18n import strings_for
+    from ..text.i18n import strings_for
 
     return strings_for(language)["default_slogan"]
 

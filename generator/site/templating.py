@@ -8,7 +8,7 @@ from typing import Any
 import markdown
 from markupsafe import Markup
 
-from .media import site_path_for
+from ..assets.media import site_path_for
 
 
 def cn_date(value: dt.date | None) -> str:
