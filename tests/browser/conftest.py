@@ -53,6 +53,18 @@ CHROMIUM_ARGS = [
 ]
 PREFIX = "/zyfw/"  # the example site's site_url is https://example.gov.cn/zyfw/
 
+# The CJK font the suite measures text with. Text widths, line breaks and the
+# size of anything sized by its words depend on it, so the suite fails (never
+# skips) without it: .ci/run installs Debian's fonts-noto-cjk.
+CJK_FONT = "Noto Sans CJK SC"
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
+# A phone's narrow font taken to the limit: every glyph 0.9 em narrower, so
+# words add next to nothing to a box's width. A target that is 44 px wide
+# only because of its words falls short; one sized by CSS (min-width,
+# padding, a block's width) does not.
+NARROW_FONT_CSS = "*, *::before, *::after { letter-spacing: -0.9em !important; }"
+
 PHONE = {"width": 375, "height": 740}
 NARROW_PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
@@ -248,8 +260,30 @@ def playwright_instance() -> Iterator[Any]:
         yield p
 
 
+def chinese_font() -> str:
+    """The family fontconfig gives Chromium for Simplified Chinese text ("" without fontconfig)."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{family}", "sans-serif:lang=zh-cn"], capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return found.stdout
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> str:
+    family = chinese_font()
+    if CJK_FONT not in family:
+        pytest.fail(
+            f"the browser tests measure Chinese text with {CJK_FONT}, but fontconfig gives {family or 'nothing'} for zh-cn: "
+            f"install the Debian package {CJK_FONT_PACKAGE} (.ci/run does) and run again"
+        )
+    return CJK_FONT
+
+
 @pytest.fixture(scope="module")
-def browser(playwright_instance: Any) -> Iterator[Any]:
+def browser(playwright_instance: Any, cjk_font: str) -> Iterator[Any]:
     """One headless Chromium for all the tests of a module."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:

@@ -17,6 +17,7 @@ from conftest import (
     DESKTOP,
     HORIZONTAL_OVERFLOW_JS,
     LINE_HEIGHT_JS,
+    NARROW_FONT_CSS,
     NARROW_PHONE,
     PAGE_TYPES,
     PHONE,
@@ -79,6 +80,15 @@ def test_phone_text_targets_and_line_spacing(open_page, pages_by_type, kind):
     }
     problems = {k: v for k, v in problems.items() if v}
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_tap_targets_keep_44_px_with_a_narrow_font(open_page, pages_by_type, kind):
+    """44 × 44 px by CSS (min-width, min-height, padding), whatever font the phone has."""
+    tab = open_type(open_page, pages_by_type, kind, PHONE)
+    tab.page.add_style_tag(content=NARROW_FONT_CSS)
+    problems = tab.page.evaluate(TAP_TARGET_JS, 44)
+    assert not problems, "tap targets under 44 px with a narrow font:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("mode", ["phone", "desktop", "phone-high-contrast"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from conftest import (
     HORIZONTAL_OVERFLOW_JS,
     LINE_HEIGHT_JS,
+    NARROW_FONT_CSS,
     NARROW_PHONE,
     SMALL_TEXT_JS,
     TAP_TARGET_JS,
@@ -93,6 +94,20 @@ def test_small_tap_target_is_caught_but_a_link_in_a_sentence_is_not(open_page, p
     problems = tab.page.evaluate(TAP_TARGET_JS, 44)
     assert any("小按钮" in p for p in problems), problems
     assert not any("一个链接" in p for p in problems), problems
+
+
+def test_a_target_sized_by_its_words_is_caught_with_a_narrow_font(open_page, pages_by_type):
+    tab = open_page(pages_by_type["home"])
+    tab.page.evaluate(
+        INSERT,
+        '<p><a href="#w" style="display:inline-flex;min-height:44px;font-size:22px">四个汉字</a></p>'
+        '<p><a href="#m" style="display:inline-flex;min-height:44px;min-width:44px">两字</a></p>',
+    )
+    assert not any("四个汉字" in p for p in tab.page.evaluate(TAP_TARGET_JS, 44))  # 88 px of words
+    tab.page.add_style_tag(content=NARROW_FONT_CSS)
+    problems = tab.page.evaluate(TAP_TARGET_JS, 44)
+    assert any("四个汉字" in p for p in problems), problems
+    assert not any("两字" in p for p in problems), problems
 
 
 def test_tight_line_spacing_is_caught(open_page, pages_by_type):
