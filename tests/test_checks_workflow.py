@@ -45,7 +45,11 @@ def test_it_gates_the_generator_code_with_ruff_as_ci_does() -> None:
     assert "ruff check" in commands and "ruff format --check" in commands
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "ruff check ." in ci and "ruff format --check ." in ci
-    pinned = [d for d in __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"] if d.startswith("ruff")]
+    pinned = [
+        d
+        for d in __import__("tomllib").loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+        if d.startswith("ruff")
+    ]
     assert pinned and pinned[0].replace(" ", "") in commands.replace('"', ""), "the workflow installs the ruff the tests pin"
 
 
