@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -32,6 +32,7 @@ from .assets.share import ShareImages, honor_sheet_file, qr_path
 from .assets.sharing import honor_sheet, share_plan
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError
+from .content.site_config import ConfigProblem, check_site_config, format_config_problems
 from .content.validate import body_images, media_fields, resolve_media
 from .pipeline import run_checks, settings_for
 from .site import feed
@@ -67,8 +68,46 @@ class CachedFile(File):
         super().copy_file(dirty)
 
 
+class _WarningCounter(logging.Handler):
+    """Counts warnings as MkDocs' strict mode does, so the site is not replaced by a build it will abort."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class ContentError(PluginError):
     """The content has errors; the message lists them all."""
+
+
+class SettingsAbort(Abort):
+    """mkdocs.yml has wrong settings: the message (Chinese, with lines) and exit status 2, as `leifeng check`."""
+
+    exit_code = 2
+    code = 2
+
+    def __init__(self, problems: list[ConfigProblem], file: str) -> None:
+        super().__init__(format_config_problems(problems, file))
+        self.problems = problems
+        self.file = file
+
+
+def packaged_theme() -> Path:
+    """The generator's theme (`theme/` in the repository, `leifeng_theme` once installed)."""
+    import leifeng_theme
+
+    return Path(leifeng_theme.__file__).resolve().parent
+
+
+def theme_languages() -> set[str]:
+    """Every `theme.language` a build can render: Material's translations and the generator's own."""
+    import material
+
+    folders = [Path(material.__file__).parent / "templates" / "partials" / "languages", packaged_theme() / "partials" / "languages"]
+    return {path.stem for folder in folders for path in folder.glob("*.html")}
 
 
 class LeifengPlugin(BasePlugin[PluginConfig]):
@@ -83,6 +122,14 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.media: MediaCache | None = None
 
     # --- configuration ----------------------------------------------------
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
+        """MkDocs validates the plugin's options here: judge them, and the theme's, in Chinese first."""
+        if config_file_path and os.path.isfile(config_file_path):
+            problems = check_site_config(Path(config_file_path), options, theme_languages())
+            if problems:
+                raise SettingsAbort(problems, Path(config_file_path).name)
+        return super().load_config(options, config_file_path)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -109,6 +156,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         # Write into a staging folder next to the site; it replaces the site
         # only when the whole build has succeeded.
         self.final_site_dir = None
+        self._strict_warnings = _WarningCounter() if config.strict else None
+        if self._strict_warnings is not None:
+            logging.getLogger("mkdocs").addHandler(self._strict_warnings)
         if not self.serving:
             self.final_site_dir = config.site_dir
             previous = f"{config.site_dir.rstrip(os.sep)}.previous"
@@ -291,7 +341,14 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"
             f"复用缓存 {self.images.reused + self.share.reused + self.media.reused} 张"
         )
+        if self._strict_warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
         if self.final_site_dir is None:
+            return
+        if self._strict_warnings is not None and self._strict_warnings.count:
+            # `--strict` aborts right after this event: keep the published site as it is.
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+            log.error(f"严格模式（--strict）下有 {self._strict_warnings.count} 个警告：网站没有更新，原有网站保持不变")
             return
         staging, final = config.site_dir, self.final_site_dir
         previous = f"{final.rstrip(os.sep)}.previous"
@@ -305,6 +362,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         log.info(f"网站已生成到 {final}")
 
     def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "_strict_warnings", None) is not None:
+            logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
         if self.final_site_dir is not None:
             staging = f"{self.final_site_dir.rstrip(os.sep)}.staging"
             shutil.rmtree(staging, ignore_errors=True)

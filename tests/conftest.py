@@ -57,8 +57,7 @@ site_name: 测试站
 site_url: https://example.gov.cn/zyfw/
 docs_dir: docs
 theme:
-  name: material
-  custom_dir: {theme}
+  name: leifeng
   language: zh
   font: false
 plugins:
@@ -102,7 +101,7 @@ class SiteMaker:
 
     def write_config(self) -> None:
         options = "".join(f"      {k}: {v}\n" for k, v in self.options.items())
-        (self.root / "mkdocs.yml").write_text(MINIMAL_CONFIG.format(theme=REPO / "theme", options=options.rstrip("\n")), encoding="utf-8")
+        (self.root / "mkdocs.yml").write_text(MINIMAL_CONFIG.format(options=options.rstrip("\n")), encoding="utf-8")
 
     def build(self, *args: str) -> Built:
         self.write_config()

@@ -44,13 +44,23 @@ def load_settings(config_file: str | None):
     from mkdocs.config import load_config
 
     from ..content.settings import SettingsError
+    from ..content.site_config import ConfigProblem, check_theme, format_config_problems, read_config_file
     from ..pipeline import settings_for
-    from ..plugin import LeifengPlugin
+    from ..plugin import LeifengPlugin, SettingsAbort, theme_languages
 
     path = Path(config_file or "mkdocs.yml")
     if not path.is_file():
         where = "" if config_file else f"（当前目录 {Path.cwd()}）"
         raise UsageError(f"找不到 {path}{where}：请在网站仓库的根目录运行，或用 -f 指定 mkdocs.yml")
+    # MkDocs stops at the theme's first mistake, in English, before the
+    # plugin can speak: judge the theme settings as written first.
+    data, lines = read_config_file(path)
+    problems = [
+        ConfigProblem(".".join(("theme", *map(str, at))), message, hint, lines.get(("theme", *at), 0))
+        for at, message, hint in check_theme(data.get("theme"), theme_languages(), path.parent)
+    ]
+    if problems:
+        raise UsageError(format_config_problems(problems, path.name, building=False))
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("mkdocs.yml：%(message)s"))
@@ -58,6 +68,8 @@ def load_settings(config_file: str | None):
     logger.addHandler(handler)
     try:
         config = load_config(config_file=str(path))
+    except SettingsAbort as exc:
+        raise UsageError(format_config_problems(exc.problems, exc.file, building=False)) from None
     except (exceptions.ConfigurationError, exceptions.Abort) as exc:
         raise UsageError(f"{path} 有误，无法读取：{exc}") from None
     except OSError as exc:
@@ -68,7 +80,7 @@ def load_settings(config_file: str | None):
     if plugin is None:
         raise UsageError(f"{path} 的 plugins 中没有启用 leifeng 插件")
     try:
-        return settings_for(plugin.config, config.config_file_path)
+        return settings_for(plugin.config, config.config_file_path, language=config.theme.get("language", "zh"))
     except SettingsError as exc:
         raise UsageError(f"mkdocs.yml 中 leifeng 插件的设置有误：{exc}") from None
 

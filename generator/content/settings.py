@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -51,34 +52,175 @@ DEFAULT_KEY_DATES = [
 STAR_NAMES = ["一星", "二星", "三星", "四星", "五星"]
 
 
-class KeyDateConfig(base.Config):
-    date = c.Type(str)
-    name = c.Type(str)
-    first = c.Optional(c.Type(int))
+# --- plugin options -----------------------------------------------------------
+#
+# One table says what each option of the `leifeng` plugin is: its kind, its
+# default and how staff write it. MkDocs' typed configuration (`PluginConfig`)
+# and the Chinese messages for a wrong value (`check_options`) both come from
+# it, so an option is described once.
 
 
-class PluginConfig(base.Config):
-    content_dir = c.Type(str, default="content")
-    stories_dir = c.Type(str, default="stories")
-    fields = c.Type(dict, default=DEFAULT_FIELDS)
-    columns = c.Type(dict, default=DEFAULT_COLUMNS)
-    honor_levels = c.ListOfItems(c.Type(str), default=DEFAULT_HONOR_LEVELS)
-    organization_kinds = c.ListOfItems(c.Type(str), default=DEFAULT_ORGANIZATION_KINDS)
-    star_thresholds = c.ListOfItems(c.Type(int), default=DEFAULT_STAR_THRESHOLDS)
-    region = c.Type(str, default="")
-    slogan = c.Type(str, default="")  # empty: the UI table's default slogan, in the site's language
-    icp = c.Type(str, default="")
-    icp_url = c.Type(str, default="https://beian.miit.gov.cn/")
-    police = c.Type(str, default="")
-    police_url = c.Type(str, default="https://beian.mps.gov.cn/")
-    key_dates = c.ListOfItems(c.SubConfig(KeyDateConfig), default=DEFAULT_KEY_DATES)
-    page_size = c.Type(int, default=12)
-    roster_page_size = c.Type(int, default=48)
-    feed_size = c.Type(int, default=20)
-    reading_speed = c.Type(int, default=400)
-    max_image_pixels = c.Type(int, default=40_000_000)
-    drafts = c.Choice(("auto", "show", "hide"), default="auto")
-    build_date = c.Optional(c.Type(str))
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: str  # text, positive, choice, date, slug_map, text_list, thresholds, key_dates
+    default: Any
+    example: str  # how the value is written in mkdocs.yml
+    choices: tuple[str, ...] = ()
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("content_dir", "text", "content", "content"),
+    Option("stories_dir", "text", "stories", "stories"),
+    Option("fields", "slug_map", DEFAULT_FIELDS, "{zhu-lao: 助老服务, zhu-can: 助残服务}"),
+    Option("columns", "slug_map", DEFAULT_COLUMNS, "{shen-bian-hao-ren: 身边好人}"),
+    Option("honor_levels", "text_list", DEFAULT_HONOR_LEVELS, "[国家级, 省级, 市级, 县级, 单位]"),
+    Option("organization_kinds", "text_list", DEFAULT_ORGANIZATION_KINDS, "[志愿服务队, 志愿者协会, 社区]"),
+    Option("star_thresholds", "thresholds", DEFAULT_STAR_THRESHOLDS, "[100, 300, 600, 1000, 1500]"),
+    Option("region", "text", "", "江南省江城市"),
+    Option("slogan", "text", "", "学习雷锋好榜样 志愿服务暖人心"),  # empty: the UI table's slogan, in the site's language
+    Option("icp", "text", "", "江ICP备00000000号-1"),
+    Option("icp_url", "text", "https://beian.miit.gov.cn/", "https://beian.miit.gov.cn/"),
+    Option("police", "text", "", "江公网安备 00000000000000号"),
+    Option("police_url", "text", "https://beian.mps.gov.cn/", "https://beian.mps.gov.cn/"),
+    Option("key_dates", "key_dates", DEFAULT_KEY_DATES, '[{date: "03-05", name: 学雷锋纪念日, first: 1964}]'),
+    Option("page_size", "positive", 12, "12"),
+    Option("roster_page_size", "positive", 48, "48"),
+    Option("feed_size", "positive", 20, "20"),
+    Option("reading_speed", "positive", 400, "400"),
+    Option("max_image_pixels", "positive", 40_000_000, "40000000"),
+    Option("drafts", "choice", "auto", "auto", ("auto", "show", "hide")),
+    Option("build_date", "date", None, '"2025-03-05"'),
+)
+OPTION_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+class _AnyValue(c.BaseConfigOption):
+    """An option MkDocs passes through as written: `check_options` judges it, in Chinese."""
+
+    def __init__(self, default: Any) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> object:
+        return value
+
+
+PluginConfig = type("PluginConfig", (base.Config,), {option.name: _AnyValue(option.default) for option in OPTIONS})
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """A wrong plugin option: which (a dotted path below the plugin), what is wrong, what to write."""
+
+    path: tuple[str | int, ...]
+    message: str
+    hint: str = ""
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_options(options: dict) -> list[OptionProblem]:
+    """Every mistake in the plugin's options as written in mkdocs.yml."""
+    import difflib
+
+    problems: list[OptionProblem] = []
+    add = problems.append
+    for name in options:
+        if name not in OPTION_BY_NAME:
+            close = difflib.get_close_matches(str(name), list(OPTION_BY_NAME), n=1, cutoff=0.6)
+            add(
+                OptionProblem((name,), f"没有名为 {name} 的设置", f"是不是 {close[0]}？" if close else "可用的设置见编辑指南“网站设置”一节")
+            )
+    for option in OPTIONS:
+        if option.name not in options:
+            continue
+        value = options[option.name]
+        at = (option.name,)
+        example = f"例如 {option.name}: {option.example}"
+        if value is None:
+            if option.kind != "date":
+                add(OptionProblem(at, f"{option.name} 没有填写值", f"{example}；不需要时删除这一行"))
+            continue
+        if option.kind == "text":
+            if not isinstance(value, str):
+                add(OptionProblem(at, f"{option.name} 应为文字，现在是“{_shown(value)}”", f"{example}（含冒号等符号时加引号）"))
+        elif option.kind == "positive":
+            if not _is_int(value) or value <= 0:
+                add(OptionProblem(at, f"{option.name} 应为正整数，现在是“{_shown(value)}”", example))
+        elif option.kind == "choice":
+            if value not in option.choices:
+                add(OptionProblem(at, f"{option.name} 只能是 {'、'.join(option.choices)} 之一，现在是“{_shown(value)}”", example))
+        elif option.kind == "date":
+            text = value.isoformat() if isinstance(value, dt.date) else value
+            match = _DATE.fullmatch(text) if isinstance(text, str) else None
+            try:
+                valid = match is not None and dt.date.fromisoformat(text) is not None
+            except ValueError:
+                valid = False
+            if not valid:
+                add(
+                    OptionProblem(at, f"{option.name} 的值“{_shown(value)}”不是有效的日期", f"写成 年-月-日，月和日都用两位数字，{example}")
+                )
+        elif option.kind == "text_list":
+            if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+                add(OptionProblem(at, f"{option.name} 应为文字列表，现在是“{_shown(value)}”", example))
+        elif option.kind == "slug_map":
+            if not isinstance(value, dict) or not value:
+                add(OptionProblem(at, f"{option.name} 应为“网址名: 中文名称”的对照表", example))
+                continue
+            for slug, label in value.items():
+                if not isinstance(slug, str) or not _SLUG.match(slug):
+                    add(OptionProblem(at + (str(slug),), f"{option.name} 的键“{slug}”须为小写英文字母、数字和连字符（用于网址）", example))
+                if not isinstance(label, str) or not label.strip():
+                    add(OptionProblem(at + (str(slug),), f"{option.name} 中 {slug} 的名称应为文字", example))
+        elif option.kind == "thresholds":
+            ok = isinstance(value, list) and len(value) == 5 and all(_is_int(v) for v in value)
+            if not ok or list(value) != sorted(set(value)) or value[0] <= 0:
+                add(OptionProblem(at, f"star_thresholds 须为 5 个递增的正整数（一星到五星所需小时数），现在是“{_shown(value)}”", example))
+        elif option.kind == "key_dates":
+            if not isinstance(value, list):
+                add(OptionProblem(at, "key_dates 应为列表，每项写日期（月-日）、名称和首次举办的年份", example))
+                continue
+            for index, entry in enumerate(value):
+                where = at + (index,)
+                if not isinstance(entry, dict):
+                    add(OptionProblem(where, f"key_dates 的第 {index + 1} 项应写成 {{date: 月-日, name: 名称}}", example))
+                    continue
+                problem = _key_date_problem(entry)
+                if problem:
+                    add(OptionProblem(where, f"key_dates 的第 {index + 1} 项：{problem}", example))
+    return problems
+
+
+def _key_date_problem(entry: dict) -> str:
+    unknown = [str(k) for k in entry if k not in ("date", "name", "first")]
+    if unknown:
+        return f"不认识的字段 {'、'.join(unknown)}（只能写 date、name、first）"
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        return "缺少名称 name"
+    if "first" in entry and entry["first"] is not None and not _is_int(entry["first"]):
+        return f"first 应为首次举办的年份（整数），现在是“{_shown(entry['first'])}”"
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(entry.get("date", "")).strip())
+    if not match:
+        return f'日期“{_shown(entry.get("date"))}”应写成 月-日，并加引号，如 "03-05"'
+    try:
+        dt.date(2024, int(match.group(1)), int(match.group(2)))  # a leap year accepts 02-29
+    except ValueError:
+        return f"日期“{entry.get('date')}”不存在"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -142,14 +284,10 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def parse_key_date(entry: dict) -> KeyDate:
-    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", str(entry.get("date", "")).strip())
-    if not match:
-        raise SettingsError(f"key_dates 中的日期“{entry.get('date')}”应写成 月-日，例如 03-05")
-    month, day = int(match.group(1)), int(match.group(2))
-    try:
-        dt.date(2024, month, day)  # a leap year accepts 02-29
-    except ValueError:
-        raise SettingsError(f"key_dates 中的日期“{entry.get('date')}”不存在") from None
+    problem = _key_date_problem(entry)
+    if problem:
+        raise SettingsError(f"key_dates：{problem}")
+    month, day = (int(part) for part in str(entry["date"]).strip().split("-"))
     return KeyDate(month, day, str(entry["name"]), entry.get("first"))
 
 
@@ -160,19 +298,14 @@ def _default_slogan(language: str) -> str:
 
 
 def make_settings(options: dict, root: Path, *, include_drafts: bool = False, language: str = "zh") -> Settings:
-    """Check plugin options that need more than a type and build `Settings`."""
+    """`Settings` from the plugin's options; a wrong option raises `SettingsError` (first problem)."""
+    problems = check_options(options)
+    if problems:
+        first = problems[0]
+        raise SettingsError(first.message + (f"（{first.hint}）" if first.hint else ""))
     thresholds = tuple(options.get("star_thresholds", DEFAULT_STAR_THRESHOLDS))
-    if len(thresholds) != 5 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
-        raise SettingsError("star_thresholds 须为 5 个递增的正整数（一星到五星所需小时数），如 [100, 300, 600, 1000, 1500]")
     fields = {str(k): str(v) for k, v in (options.get("fields") or DEFAULT_FIELDS).items()}
     columns = {str(k): str(v) for k, v in (options.get("columns") or DEFAULT_COLUMNS).items()}
-    for option, table in (("fields", fields), ("columns", columns)):
-        for slug in table:
-            if not _SLUG.match(slug):
-                raise SettingsError(f"{option} 的键“{slug}”须为小写英文字母、数字和连字符（用于网址）")
-    for name in ("page_size", "roster_page_size", "feed_size", "reading_speed", "max_image_pixels"):
-        if int(options.get(name, 1)) <= 0:
-            raise SettingsError(f"{name} 须为正整数")
     build_date = options.get("build_date")
     return Settings(
         root=root,
@@ -196,6 +329,10 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, la
         reading_speed=int(options.get("reading_speed", 400)),
         max_image_pixels=int(options.get("max_image_pixels", 40_000_000)),
         include_drafts=include_drafts,
-        build_date=dt.date.fromisoformat(build_date) if build_date else dt.date.today(),
+        build_date=_as_date(build_date) if build_date else dt.date.today(),
         language=language or "zh",
     )
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
