@@ -28,7 +28,8 @@ from mkdocs.structure.pages import Page
 from .assets.images import ImagePipeline, ImageSet
 from .assets.markdown_images import ResponsiveImages
 from .assets.media import MediaCache
-from .assets.share import ShareImages, honor_sheet_file, qr_path
+from .assets.roll_pdf import honor_sheet_file
+from .assets.share import ShareImages, qr_path
 from .assets.sharing import honor_sheet, share_plan
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError

@@ -15,7 +15,8 @@ from ..content.models import Honor, Record, Story, Volunteer
 from ..site.catalog import Catalog
 from ..site.templating import cn_date
 from ..text.i18n import strings_for
-from .share import HonorSheet, ShareSpec
+from .roll_pdf import HonorSheet, RollCategory, RollEntry
+from .share import ShareSpec
 
 # The section each kind of record belongs to, named on its share images.
 KIND_SECTIONS = {
@@ -102,6 +103,26 @@ def share_plan(catalog: Catalog, site_name: str, site_url: str, sources: dict[st
 
 
 def honor_sheet(catalog: Catalog, honor: Honor, site_name: str) -> HonorSheet:
-    subtitle = " · ".join(p for p in (honor.awarded_by, cn_date(honor.date), honor.document) if p)
-    categories = tuple((c.name, tuple(e.name for e in c.entries)) for c in catalog.honor_categories(honor))
-    return HonorSheet(honor.title, subtitle, categories, site_name, honor.date.isoformat())
+    """What the printed roll shows: the honour page's facts and recipients, in the catalog's order."""
+    t = strings_for(catalog.settings.language)
+    facts = ((t["awarded_by"], honor.awarded_by), (t["document"], honor.document), (t["honor_date"], cn_date(honor.date)))
+    order_note = {"拼音": t["order_note_pinyin"], "姓氏笔画": t["order_note_strokes"]}.get(honor.order, "")
+    categories = tuple(
+        RollCategory(
+            c.name,
+            t["recipient_count"].format(n=len(c.entries)) + order_note,
+            c.summary,
+            tuple(RollEntry(e.name, e.region, e.unit, e.position, e.recipient.deed) for e in c.entries),
+        )
+        for c in catalog.honor_categories(honor)
+    )
+    return HonorSheet(
+        title=honor.title,
+        facts=tuple((label, value) for label, value in facts if value),
+        summary=honor.summary,
+        categories=categories,
+        site_name=site_name,
+        date=honor.date.isoformat(),
+        language=catalog.settings.language,
+        page_label=t["roll_page"],
+    )

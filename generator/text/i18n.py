@@ -113,6 +113,7 @@ ZH_HANS: dict[str, str] = {
     "deed": "事迹",
     "order_note_pinyin": "（按姓名拼音排序）",
     "order_note_strokes": "（按姓氏笔画排序）",
+    "roll_page": "第 {n} 页 / 共 {total} 页",  # footer of the printable honour roll
     # Fields
     "field_stories": "相关故事",
     "field_volunteers": "志愿者",
