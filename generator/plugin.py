@@ -103,6 +103,18 @@ def packaged_theme() -> Path:
     return Path(leifeng_theme.__file__).resolve().parent
 
 
+def _configured_site_url(config_file_path: str) -> str:
+    """site_url as mkdocs.yml sets it (`mkdocs serve` replaces it with its own address)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(config_file_path, "rb") as stream:
+            value = (yaml_load(stream) or {}).get("site_url")
+    except Exception:  # noqa: BLE001 - MkDocs reads the file next and reports what is wrong with it
+        return ""
+    return value if isinstance(value, str) else ""
+
+
 def theme_languages() -> set[str]:
     """Every `theme.language` a build can render: Material's translations and the generator's own."""
     import material
@@ -116,6 +128,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.configured_site_url = ""
+        self.site_url = ""
         self.settings: Settings | None = None
         self.catalog: Catalog | None = None
         self.specs: dict[str, PageSpec] = {}
@@ -126,10 +140,12 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         """MkDocs validates the plugin's options here: judge them, and the theme's, in Chinese first."""
+        self.configured_site_url = ""
         if config_file_path and os.path.isfile(config_file_path):
             problems = check_site_config(Path(config_file_path), options, theme_languages())
             if problems:
                 raise SettingsAbort(problems, Path(config_file_path).name)
+            self.configured_site_url = _configured_site_url(config_file_path)
         return super().load_config(options, config_file_path)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -137,6 +153,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
+        # Posters, QR codes and the feed always point at the published site,
+        # also under `mkdocs serve` (whose own address is only for the preview).
+        self.site_url = (self.configured_site_url if self.serving else config.site_url) or ""
         try:
             self.settings = settings_for(
                 self.config, config.config_file_path, serving=self.serving, language=config.theme.get("language", "zh")
@@ -232,7 +251,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             if not volunteer.photo:
                 avatars[volunteer.id] = self.media.avatar(volunteer.name)
                 published[f"media/avatars/{volunteer.id}.png"] = avatars[volunteer.id]
-        site_url = config.site_url or ""
+        site_url = self.site_url
         if not site_url:
             log.warning("mkdocs.yml 没有设置 site_url：不生成分享海报和二维码（二维码需要网页的完整地址）")
         plan = share_plan(self.catalog, config.site_name, site_url, sources, avatars)
@@ -284,8 +303,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             context["pagination"] = spec.pagination
             context.update(spec.extra)
             context["share"] = self.share_paths.get(spec.record.share_key if spec.record is not None else "")
-            if spec.kind in ("story", "volunteer") and config.site_url:
-                context["qr"] = self._qr(urljoin(config.site_url, spec.url))
+            if spec.kind in ("story", "volunteer") and self.site_url:
+                context["qr"] = self._qr(urljoin(self.site_url, spec.url))
         context.setdefault("share", None)
         context["site_card"] = self.share_paths.get("site")
         return context
@@ -333,8 +352,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.catalog is not None
         feed.write_feed(self.catalog, config, Path(config.site_dir))
-        if config.site_url:
-            self._save_qr_codes({urljoin(config.site_url, s.url) for s in self.specs.values() if s.kind in ("story", "volunteer")})
+        if self.site_url:
+            self._save_qr_codes({urljoin(self.site_url, s.url) for s in self.specs.values() if s.kind in ("story", "volunteer")})
         from .assets.search import write_search_index  # the site search index (generator/search)
 
         write_search_index(self.catalog, config)
