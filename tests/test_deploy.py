@@ -65,6 +65,29 @@ def test_the_gitlab_file_builds_like_the_tests_and_publishes_public() -> None:
     assert _build_command() in config["check"]["script"]
 
 
+def test_github_builds_every_morning_beijing_time_and_keeps_the_cache() -> None:
+    workflow = _yaml(PAGES_WORKFLOW)
+    (schedule,) = workflow["on"]["schedule"]
+    minute, hour, *rest = schedule["cron"].split()
+    assert rest == ["*", "*", "*"], "daily"
+    beijing = (int(hour) + 8) % 24
+    assert 4 <= beijing <= 6, f"{schedule['cron']} UTC is {beijing}:{minute} in Beijing: early morning, before readers wake"
+    assert "UTC" in PAGES_WORKFLOW.read_text(encoding="utf-8") and "Beijing" in PAGES_WORKFLOW.read_text(encoding="utf-8")
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+    build = next(i for i, s in enumerate(steps) if s.get("run", "").strip() == _build_command())
+    assert steps[cache]["with"]["path"] == ".cache" and cache < build
+    assert steps[cache]["with"]["restore-keys"], "a new run starts from the newest cache"
+
+
+def test_gitlab_publishes_on_the_daily_schedule_and_keeps_the_cache() -> None:
+    config = _yaml(GITLAB)
+    assert {"if": '$CI_PIPELINE_SOURCE == "schedule"'} in config["pages"]["rules"]
+    assert ".cache/" in config["cache"]["paths"]
+    text = GITLAB.read_text(encoding="utf-8")
+    assert "Asia/Shanghai" in text and "30 21 * * *" in text
+
+
 def test_the_deploy_guide_names_the_files_and_a_sub_path() -> None:
     guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     for phrase in (
