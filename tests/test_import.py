@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import shutil
+import warnings
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -199,6 +202,7 @@ HONOR_HEAD = [["名单标题", "测试表彰"], ["级别", "市级"], ["表彰�
         ("roster", [["人员", "单位"], ["王五", "一中"]], ["没有找到可以导入的表格"]),
         ("roster", [["姓名", "单位"], ["王五", "电话 0571-88881234 手机 139 1234 5678"]], ["含有手机号（139****5678）"]),
         ("roster", [["姓名", "单位"], ["王五", "110105194912310000"]], ["含有疑似证件号码的长数字（110***********0000）"]),
+        ("roster", [["姓名", "单位"], ["王五", "手机 １３９１２３４５６７８"]], ["含有手机号（139****5678）"]),
         ("honor", [["级别", "市级"], [], ["类别", "姓名"], ["最美志愿者", "王五"]], ["缺少名单标题", "缺少表彰日期"]),
         (
             "honor",
@@ -223,6 +227,7 @@ HONOR_HEAD = [["名单标题", "测试表彰"], ["级别", "市级"], ["表彰�
         "no-header",
         "mobile-in-text",
         "long-number",
+        "full-width-mobile",
         "honor-missing-details",
         "honor-bad-level-and-date",
         "honor-empty-name",
@@ -370,3 +375,406 @@ def test_value_parsers() -> None:
         str(parse_date("2024年3月5日")) == "2024-03-05" and str(parse_date("2024/3/5")) == "2024-03-05" and parse_date("2024-02-30") is None
     )
     assert cell_text(1280.0) == "1280" and cell_text(None) == "" and cell_text(make_samples.dt.datetime(2024, 3, 5)) == "2024-03-05"
+
+
+# --- spreadsheets as offices send them -----------------------------------------------
+
+HONOR_OPTIONS = ["--title", "测试表彰", "--level", "市级", "--date", "2025-03-05", "--category", "最美志愿者", "--id", "ceshi"]
+
+
+def recipients(root: Path, hid: str = "ceshi") -> list[dict]:
+    return [r for c in load(root, f"content/honors/{hid}.yaml")["categories"] for r in c["recipients"]]
+
+
+def test_a_wenmingban_list_with_a_merged_title_padded_names_and_a_closing_note_imports(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sample = DATA / "honor-wenmingban.xlsx"
+    code, out = run(repo, "import", "honor", str(sample), "--level", "市级", "--date", "2025-03-05", "--category", "最美志愿者",
+                    "--order", "姓氏笔画", "--id", "zuimei-2025", monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert code == 0, out
+    assert "工作表“Sheet1”第 11 行：“（排名不分先后）”是说明文字" in out
+    honor = load(repo, "content/honors/zuimei-2025.yaml")
+    assert honor["title"] == make_samples.WENMINGBAN_TITLE
+    assert recipients(repo, "zuimei-2025") == [
+        {"name": "王芳", "unit": "东湖区青山街道桂花园社区党委书记", "deed": "带领居民建起“邻里守望”志愿服务队。"},
+        {"name": "李强", "unit": "江城市第二中学教师", "deed": "十年义务为留守儿童辅导功课。"},
+        {"volunteer": "chen-jing", "deed": "组织急救知识进社区两百余场。"},
+        {"name": "阿依古丽·买买提", "unit": "江北区清河街道办事处科员", "deed": "为少数民族群众办事当翻译。"},
+        {"volunteer": "ouyang-lan", "deed": "创办“绘本妈妈”亲子阅读志愿服务。"},
+        {"name": "马力", "unit": "江城蓝箭应急救援队队员", "deed": "参与抢险救援一百余次。"},
+    ]
+    assert run(repo, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+
+
+def test_a_gbk_roster_with_padded_names_full_width_digits_and_a_total_row_imports(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    code, out = run(repo, "import", "roster", str(DATA / "roster-padded-gbk.csv"), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert "编码：GBK（GB18030）" in out
+    assert "文件“roster-padded-gbk.csv”第 7 行：“合计 1400”是说明文字" in out
+    assert "文件“roster-padded-gbk.csv”第 8 行：“注：服务时长以“志愿江城”平台记录为准。”是说明文字" in out
+    wang, li = load(repo, "content/volunteers/wang-fang.yaml"), load(repo, "content/volunteers/li-qiang.yaml")
+    assert (wang["name"], wang["service_hours"], wang["since"]) == ("王芳", 120, 2016)
+    assert (li["name"], li["service_hours"], li["since"]) == ("李强", 1280, 2013)
+    assert "无变化 content/volunteers/chen-jing.yaml" in out and not (repo / "content/volunteers/chen-jing-2.yaml").exists()
+
+
+def test_a_bom_honour_list_with_headings_notes_and_a_combined_unit_column_imports(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    code, out = run(
+        repo, "import", "honor", str(DATA / "honor-notes-utf8-bom.csv"), "--id", "biaobing", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0, out
+    honor = load(repo, "content/honors/biaobing.yaml")
+    assert str(honor["date"]) == "2024-12-05"
+    assert honor["order"] == "姓氏笔画" and "按“注：以姓氏笔画为序”，排序为 姓氏笔画" in out
+    assert [c["name"] for c in honor["categories"]] == ["岗位学雷锋标兵", "学雷锋示范岗"]
+    people = honor["categories"][0]["recipients"]
+    assert people[0]["name"] == "黄涛" and people[0]["unit"] == "西城区政务服务中心窗口负责人"
+    assert people[1]["name"] == "David Li"
+    for note in ("以上排名不分先后", "共计3个", "注：以姓氏笔画为序"):
+        assert f"“{note}”是说明文字" in out, out
+    assert run(repo, "check", monkeypatch=monkeypatch, capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("wording", "entry"),
+    [
+        ("单位", {"unit": "一中"}),
+        ("工作单位", {"unit": "一中"}),
+        ("所在单位", {"unit": "一中"}),
+        ("职务", {"position": "一中"}),
+        ("单位及职务", {"unit": "一中"}),
+        ("工作单位及职务", {"unit": "一中"}),
+        ("工作单位及职务（职称）", {"unit": "一中"}),
+        ("事迹", {"deed": "一中"}),
+        ("主要事迹", {"deed": "一中"}),
+        ("简要事迹", {"deed": "一中"}),
+        ("先进事迹", {"deed": "一中"}),
+        ("简要事迹（100字以内）", {"deed": "一中"}),
+    ],
+)
+def test_honour_column_wordings(
+    wording: str, entry: dict, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "list.csv", [["姓名", wording], ["王五", "一中"]])
+    code, out = run(repo, "import", "honor", str(sheet), *HONOR_OPTIONS, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert recipients(repo) == [{"name": "王五", **entry}]
+
+
+@pytest.mark.parametrize(
+    ("wording", "field"),
+    [
+        ("工作单位", "unit"),
+        ("所在单位", "unit"),
+        ("工作单位及职务", "unit"),
+        ("单位及职务", "unit"),
+        ("主要事迹", "bio"),
+        ("简要事迹", "bio"),
+    ],
+)
+def test_roster_column_wordings(
+    wording: str, field: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["姓名", wording], ["王五", "一中"]])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert load(repo, "content/volunteers/wang-wu.yaml")[field] == "一中"
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["（排名不分先后）", "", ""],
+        ["(排名不分先后)", "", ""],
+        ["", "（排名不分先后）", ""],
+        ["排名不分先后", "", ""],
+        ["注：以上人员按姓氏笔画排序", "", ""],
+        ["注:时长以平台记录为准", "", ""],
+        ["注", "时长以平台记录为准", ""],
+        ["备注：时长以平台记录为准", "", ""],
+        ["说明：时长以平台记录为准", "", ""],
+        ["以上名单经区文明委审定", "", ""],
+        ["共计１名", "", ""],
+        ["合计", "", "120"],
+        ["填表人：王五", "", ""],
+    ],
+    ids=lambda row: "|".join(row),
+)
+def test_a_row_that_holds_only_a_note_is_skipped_with_a_notice(
+    row: list[str], repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["序号", "姓名", "服务时长"], ["1", "王五", "120"], row])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    note = " ".join(t for t in row if t)
+    assert f"第 3 行：“{note}”是说明文字，不是名单中的一条，已跳过" in out, out
+    assert "新建 1 个" in out
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("王\u3000芳", "王芳"),
+        ("李  强", "李强"),
+        ("王 芳", "王芳"),
+        ("王\u00a0芳", "王芳"),
+        ("王 \u3000\u00a0芳", "王芳"),
+        ("欧阳\u3000岚", "欧阳岚"),
+        ("阿依古丽·买买提", "阿依古丽·买买提"),
+        ("阿依古丽 · 买买提", "阿依古丽 · 买买提"),
+        ("David Li", "David Li"),
+        ("Anna 王", "Anna 王"),
+    ],
+    ids=["ideographic-space", "two-spaces", "one-space", "no-break-space", "mixed-spaces", "compound-surname", "uyghur-name",
+         "uyghur-name-spaced", "latin-name", "latin-and-han"],
+)  # fmt: skip
+def test_padding_is_dropped_inside_all_han_names_only(
+    written: str, name: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "list.csv", [["姓名", "单位"], [written, "一中"]])
+    code, out = run(repo, "import", "honor", str(sheet), *HONOR_OPTIONS, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert recipients(repo) == [{"name": name, "unit": "一中"}]
+
+
+@pytest.mark.parametrize("kind", ["roster", "honor"])
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["姓  名", "工作单位"], ["陈\u3000静", "江城市第一人民医院急诊科"]],
+        [["姓名", "工作单位及职务"], ["陈静", "江城市第一人民医院急诊科护士长"]],
+    ],
+    ids=["padded-name", "unit-and-position-in-one-cell"],
+)
+def test_the_existing_volunteer_is_matched(
+    kind: str, rows: list[list[str]], repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "list.csv", rows)
+    options = HONOR_OPTIONS if kind == "honor" else []
+    code, out = run(repo, "import", kind, str(sheet), *options, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    if kind == "honor":
+        assert recipients(repo) == [{"volunteer": "chen-jing"}]
+    else:
+        assert "无变化 content/volunteers/chen-jing.yaml" in out
+
+
+def test_a_changed_position_in_a_combined_column_is_an_update(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["姓名", "工作单位及职务"], ["陈静", "江城市第一人民医院急诊科主任"]])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "position（文件 护士长，表格 主任）" in out, out
+
+
+@pytest.mark.parametrize(
+    ("hours", "since", "expected"),
+    [
+        ("１２０", "２０１６", (120, 2016)),
+        ("１２０．５", "２０１６年", (120.5, 2016)),
+        ("1 280", "2016 年", (1280, 2016)),
+        ("1\u00a0280 小时", "2016.03", (1280, 2016)),
+        ("１，２８０小时", "２０１６年３月", (1280, 2016)),
+        ("\u3000120\u3000", " 2016 ", (120, 2016)),
+    ],
+)
+def test_numbers_typed_in_full_width_or_with_spaces(
+    hours: str, since: str, expected: tuple, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["姓名", "服务时长", "开始年份"], ["王五", hours, since]])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    data = load(repo, "content/volunteers/wang-wu.yaml")
+    assert (data["service_hours"], data["since"]) == expected
+
+
+@pytest.mark.parametrize("serial", ["7", "７", " 7 ", "７．"])
+def test_a_row_numbered_in_advance_and_left_empty_is_skipped(
+    serial: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["序号", "姓名", "单位"], ["１", "王五", "一中"], [serial, "", ""]])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert "新建 1 个" in out
+
+
+def test_a_serial_number_with_other_cells_but_no_name_is_still_an_error(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["序号", "姓名", "单位"], ["１", "王五", "一中"], ["２", "", "二中"]])
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "第 3 行 B 列（姓名）：姓名为空" in out, out
+
+
+def test_the_header_is_found_below_title_rows_and_blank_rows(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    rows = [
+        ["江城市志愿者名册"],
+        ["（2025年3月）"],
+        [],
+        ["填报单位：东湖区文明办"],
+        [],
+        ["序号", "姓　　名", "工作单位及职务"],
+        ["1", "王五", "一中"],
+    ]
+    sheet = write_csv(tmp_path / "r.csv", rows)
+    code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert load(repo, "content/volunteers/wang-wu.yaml")["unit"] == "一中"
+
+
+def test_a_note_above_the_table_is_not_the_title(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    rows = [["（排名不分先后）"], ["2025年度最美志愿者名单"], [], ["姓名", "单位"], ["王五", "一中"]]
+    sheet = write_csv(tmp_path / "list.csv", rows)
+    options = ["--level", "市级", "--date", "2025-03-05", "--category", "最美志愿者", "--id", "ceshi"]
+    code, out = run(repo, "import", "honor", str(sheet), *options, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert load(repo, "content/honors/ceshi.yaml")["title"] == "2025年度最美志愿者名单"
+
+
+# --- files that cannot be read --------------------------------------------------------
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}[\s,.:;'()-]+[A-Za-z]{2,}[\s,.:;'()-]+[A-Za-z]{2,}")
+
+
+def _workbook_bytes(**cells: str) -> bytes:
+    book = openpyxl.Workbook()
+    for ref, value in cells.items():
+        book.active[ref] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, drop: str = "", replace: dict[str, bytes] | None = None) -> bytes:
+    """A workbook's zip with one member dropped or replaced."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            if item.filename != drop:
+                new.writestr(item, replace.get(item.filename, old.read(item)))
+    return out.getvalue()
+
+
+def _encrypted() -> bytes:
+    """A workbook with a password to open, encrypted the way Excel does (ECMA-376 agile encryption)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_workbook_bytes(A1="姓名", B1="单位", A2="王五", B2="一中"))).encrypt("mima", out)
+    return out.getvalue()
+
+
+def _old_xls() -> bytes:
+    """A real Excel 97-2003 workbook (BIFF8 in an OLE2 compound file; WPS .et files are the same kind of file)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    sheet.write(0, 0, "姓名")
+    sheet.write(1, 0, "王五")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _zip(**members: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text in members.items():
+            z.writestr(name.replace("__", "/"), text)
+    return out.getvalue()
+
+
+UNREADABLE = {
+    "truncated-xlsx": ("名单.xlsx", lambda: _workbook_bytes(A1="姓名")[:1500], "不完整"),
+    "truncated-xls": ("名单.xlsx", lambda: _old_xls()[:3000], "不完整"),
+    "damaged-sheet": (
+        "名单.xlsx",
+        lambda: _rezip(_workbook_bytes(A1="姓名"), replace={"xl/worksheets/sheet1.xml": b"<worksheet"}),
+        "已损坏",
+    ),
+    "encrypted": ("名单.xlsx", _encrypted, "打开密码"),
+    "xls-renamed": ("名单.xlsx", _old_xls, "老式"),
+    "et-renamed": ("名单（WPS）.xlsx", _old_xls, "WPS"),
+    "xls": ("名单.xls", _old_xls, "另存为"),
+    "et": ("名单.et", _old_xls, "另存为"),
+    "zip-not-a-workbook": ("名单.xlsx", lambda: _zip(readme__txt="hello"), "不是 Excel 工作簿"),
+    "docx-renamed": ("名单.xlsx", lambda: _zip(**{"[Content_Types].xml": "<Types/>", "word__document.xml": "<w/>"}), "Word 文档"),
+    "csv-renamed": ("名单.xlsx", lambda: "姓名,单位\n王五,一中\n".encode("gbk"), "改为 .csv"),
+    "html-as-xlsx": ("名单.xlsx", lambda: b"<html><body><table><tr><td>x</td></tr></table></body></html>", "网页"),
+    "zero-bytes": ("名单.xlsx", lambda: b"", "是空的"),
+    "lock-file": ("~$名单.xlsx", lambda: b"\x05leifeng" + b"\x00" * 40, "临时文件"),
+    "empty-workbook": ("名单.xlsx", lambda: _workbook_bytes(), "没有任何内容"),
+    "xlsx-renamed-csv": ("名单.csv", lambda: _workbook_bytes(A1="姓名"), "改为 .xlsx"),
+    "empty-csv": ("名单.csv", lambda: b"\xef\xbb\xbf\r\n,,\r\n", "没有任何内容"),
+    "csv-open-quote": ("名单.csv", lambda: ('姓名,单位\n王五,"一中\n' + "x" * 140_000).encode(), "引号"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_a_file_that_cannot_be_read_gives_one_chinese_message_and_exit_2(
+    case: str, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    name, make, phrase = UNREADABLE[case]
+    (tmp_path / name).write_bytes(make())
+    before = snapshot(repo)
+    code, out = run(repo, "import", "roster", str(tmp_path / name), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2, out
+    assert phrase in out, out
+    assert "Traceback" not in out and not ENGLISH.search(out.replace(name, "")), out
+    assert out.count("\n") == 1, out  # one message
+    assert snapshot(repo) == before
+
+
+def test_a_sheet_name_that_does_not_exist_lists_the_sheets(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    code, out = run(repo, "import", "honor", str(DATA / "honor.xlsx"), "--sheet", "Sheet9", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "没有名为“Sheet9”的工作表" in out and "表彰名单" in out and "--sheet" in out, out
+    assert not ENGLISH.search(out.replace("Sheet9", "")), out
+
+
+def test_a_sheet_name_is_found_whatever_its_case_and_surrounding_spaces(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1 "
+    book.active.append(["姓名", "单位"])
+    book.active.append(["王五", "一中"])
+    book.save(tmp_path / "r.xlsx")
+    code, out = run(repo, "import", "roster", str(tmp_path / "r.xlsx"), "--sheet", "sheet1", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+
+
+def test_sheet_option_on_a_csv_file_is_a_usage_error(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    sheet = write_csv(tmp_path / "r.csv", [["姓名", "单位"], ["王五", "一中"]])
+    code, out = run(repo, "import", "roster", str(sheet), "--sheet", "名册", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "CSV 文件没有工作表" in out, out
+
+
+def test_openpyxl_warnings_never_reach_staff(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # A drop-down list that refers to another sheet, as office templates have: Excel stores it as an extension,
+    # and openpyxl warns in English ("Data Validation extension is not supported and will be removed").
+    data = _workbook_bytes(A1="姓名", B1="单位", A2="王五", B2="一中")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    extension = '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"/></extLst></worksheet>'
+    (tmp_path / "r.xlsx").write_bytes(_rezip(data, replace={"xl/worksheets/sheet1.xml": sheet.replace("</worksheet>", extension).encode()}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out = run(repo, "import", "roster", str(tmp_path / "r.xlsx"), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out

@@ -45,6 +45,9 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
+import warnings
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,21 +64,50 @@ from .scaffold import person_id, title_id, unique_id
 
 # --- column names ---------------------------------------------------------------
 
-# field -> column names staff write (compared without spaces, brackets and colons).
+# field -> column names staff write (compared without spaces, brackets and colons), in the wordings of
+# honour lists and recommendation forms (表彰名单, 推荐汇总表) as offices send them.
+UNIT_WORDS = ("单位", "工作单位", "所在单位", "单位名称", "工作单位名称", "就职单位")
+POSITION_WORDS = ("职务", "职位", "职称", "职务职称", "现任职务")
+# Unit and position written in one cell ("江城市第二中学教师"): the whole text is the `unit`, as the list prints it;
+# a volunteer already on the site is matched when the text starts with their unit (see split_unit_position).
+UNIT_POSITION_WORDS = (
+    "单位及职务",
+    "工作单位及职务",
+    "所在单位及职务",
+    "单位和职务",
+    "工作单位和职务",
+    "单位职务",
+    "工作单位职务",
+    "单位及职务职称",
+    "工作单位及职务职称",
+)
+DEED_WORDS = (
+    "事迹",
+    "主要事迹",
+    "简要事迹",
+    "先进事迹",
+    "事迹简介",
+    "一句话事迹",
+    "主要事迹简介",
+    "主要先进事迹",
+    "简要先进事迹",
+    "事迹摘要",
+)
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("编号", "记录编号", "ID"),
     "name": ("姓名", "志愿者姓名", "名字", "志愿者"),
     "region": ("地区", "所在地区", "区域", "所在地", "地域", "区县"),
-    "unit": ("单位", "工作单位", "所在单位", "单位名称", "工作单位及职务单位"),
-    "position": ("职务", "职位", "职称", "职务职称"),
+    "unit": UNIT_WORDS,
+    "position": POSITION_WORDS,
+    "unit_position": UNIT_POSITION_WORDS,
     "service_hours": ("服务时长", "志愿服务时长", "累计服务时长", "累计志愿服务时长", "服务小时数", "时长", "服务时间小时"),
     "fields": ("服务领域", "领域", "服务类别", "服务类型", "志愿服务领域"),
     "organization": ("所属组织", "组织", "志愿服务组织", "所属队伍", "服务队", "所在组织"),
     "since": ("开始年份", "参加志愿服务时间", "参加时间", "注册年份", "注册时间", "开始时间"),
     "headline": ("一句话简介", "简介"),
     "quote": ("志愿感言", "感言"),
-    "bio": ("个人事迹", "事迹", "主要事迹", "事迹简介", "先进事迹"),
-    "birth_year": ("出生年份", "出生年"),
+    "bio": ("个人事迹", *DEED_WORDS),
+    "birth_year": ("出生年份", "出生年", "出生年月"),
     "consent.publish": ("同意公开", "是否同意公开", "同意公开个人信息", "是否同意公开个人信息"),
     "consent.portrait": ("同意使用肖像", "是否同意使用肖像", "肖像授权", "同意使用照片", "是否同意使用照片"),
     "consent.date": ("同意日期", "签署日期"),
@@ -84,12 +116,14 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
 HONOR_HEADERS: dict[str, tuple[str, ...]] = {
     "category": ("类别", "奖项", "荣誉称号", "表彰类别", "获奖类别", "称号", "奖项名称", "类型"),
     "name": ("姓名", "名称", "姓名或名称", "获奖者", "受表彰者", "单位或个人", "集体名称", "项目名称", "组织名称"),
-    "unit": ("单位", "工作单位", "所在单位"),
-    "position": ("职务", "职位", "职称"),
+    "unit": UNIT_WORDS,
+    "position": POSITION_WORDS,
+    "unit_position": UNIT_POSITION_WORDS,
     "region": ("地区", "所在地区", "区域", "所在地", "区县"),
-    "deed": ("事迹", "主要事迹", "一句话事迹", "事迹简介", "先进事迹"),
+    "deed": DEED_WORDS,
 }
-IGNORED_HEADERS = ("序号", "编号序号", "排名", "备注", "No", "NO")
+SERIAL_HEADERS = ("序号", "编号序号", "排名", "序", "No", "NO", "No.")
+IGNORED_HEADERS = (*SERIAL_HEADERS, "备注")
 HONOR_DETAILS: dict[str, tuple[str, ...]] = {
     "title": ("名单标题", "标题", "表彰名称", "名单名称", "表彰名单"),
     "level": ("级别", "表彰级别", "荣誉级别"),
@@ -158,34 +192,138 @@ def _decode_csv(data: bytes) -> tuple[str, str]:
 
 
 def read_sheets(path: Path, only: str | None = None) -> tuple[list[Sheet], str]:
-    """The sheets of a spreadsheet and a note on how it was read."""
+    """The sheets of a spreadsheet and a note on how it was read.
+
+    Every way a file can fail to be a readable table (damaged, encrypted, another format under the
+    wrong extension, empty) is one ImportUsageError saying what to do; nothing from openpyxl or csv,
+    exception or warning, reaches staff.
+    """
+    if path.is_dir():
+        raise ImportUsageError(f"{path} 是文件夹，不是表格：请写出要导入的 .xlsx 或 .csv 文件")
     if not path.is_file():
         raise ImportUsageError(f"找不到文件 {path}")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        text, encoding = _decode_csv(path.read_bytes())
-        first = text.split("\n", 1)[0]
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
-        rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-        return [Sheet(path.name, rows, "文件")], f"编码：{encoding}"
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportUsageError(f"无法读取 {path.name}：{exc}（文件可能已损坏，或不是 Excel 文件）") from None
-        sheets = [
-            Sheet(ws.title, [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, values_only=True)]) for ws in book.worksheets
-        ]
-        if only is not None:
-            sheets = [s for s in sheets if s.name == only]
-            if not sheets:
-                raise ImportUsageError(f"{path.name} 中没有名为“{only}”的工作表（有：{'、'.join(ws.title for ws in book.worksheets)}）")
-        return sheets, f"工作表：{'、'.join(s.name for s in sheets)}"
+    name, suffix = path.name, path.suffix.lower()
+    if name.startswith("~$"):
+        raise ImportUsageError(f"{name} 是 Excel 或 WPS 打开表格时留下的临时文件，不是表格本身：请导入不带“~$”的原文件 {name[2:]}")
     if suffix in (".xls", ".et", ".ods", ".numbers"):
         raise ImportUsageError(f"不支持 {suffix} 文件：请在 Excel 或 WPS 中“另存为” .xlsx 或 CSV 后再导入")
-    raise ImportUsageError(f"不认识的文件类型 {path.suffix or '（无扩展名）'}：请使用 .xlsx 或 .csv")
+    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        raise ImportUsageError(f"不认识的文件类型 {path.suffix or '（无扩展名）'}：请使用 .xlsx 或 .csv")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ImportUsageError(f"无法打开 {name}：文件可能正在被 Excel 或 WPS 使用，或没有读取权限。关闭该文件后重试") from None
+    if not data:
+        raise ImportUsageError(f"无法读取 {name}：文件是空的（0 字节），可能没有保存完整或复制时出错。请重新从原处取得文件")
+    found = _file_kind(data)
+    if suffix in (".csv", ".txt", ".tsv"):
+        if only is not None:
+            raise ImportUsageError(f"CSV 文件没有工作表，不需要 --sheet：去掉 --sheet {only} 再导入")
+        if found not in ("text", "markup"):
+            raise ImportUsageError(_wrong_kind(name, suffix, found, data))
+        sheets, note = _read_csv(name, data)
+    else:
+        if found != "workbook":
+            raise ImportUsageError(_wrong_kind(name, suffix, found, data))
+        sheets, note = _read_workbook(name, data, only)
+    if not any(cell_text(v) for sheet in sheets for row in sheet.rows for v in row):
+        where = f"工作表“{sheets[0].name}”" if only is not None else name
+        raise ImportUsageError(f"{where} 中没有任何内容（所有格子都是空的）：请确认选对了文件，表格已经填好并保存")
+    return sheets, note
+
+
+def _file_kind(data: bytes) -> str:
+    """What the bytes are, whatever the extension says.
+
+    workbook (a zip with xl/ parts), zip (any other zip), broken (a zip or OLE2 file cut short), encrypted
+    (a workbook with a password to open: an OLE2 file holding EncryptedPackage), word (an old .doc),
+    ole (any other OLE2 file: an old .xls, or a WPS .et), markup (HTML or XML), text or binary.
+    """
+    import olefile
+
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "workbook" if any(n.startswith("xl/") for n in archive.namelist()) else "zip"
+    if data.startswith(b"PK\x03\x04"):
+        return "broken"  # a zip whose end is missing: a download or copy that stopped half-way
+    if olefile.isOleFile(data=data):
+        try:
+            with olefile.OleFileIO(data) as ole:
+                return "encrypted" if ole.exists("EncryptedPackage") else "word" if ole.exists("WordDocument") else "ole"
+        except OSError:  # olefile's OleFileError: sectors missing
+            return "broken"
+    head = data[:4096]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")):
+        return "markup"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16, as Excel saves "Unicode 文本"
+    return "binary" if b"\x00" in head else "text"
+
+
+def _wrong_kind(name: str, suffix: str, found: str, data: bytes) -> str:
+    """Why a file that is not what its extension says (or is damaged) cannot be read, and what to do."""
+    save_as = "请用 Excel 或 WPS 打开，“另存为” Excel 工作簿（.xlsx）后再导入"
+    paste = "请把其中的名单复制到 Excel 中，保存为 .xlsx 再导入"
+    if found == "zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+        found = "docx" if any(n.startswith("word/") for n in names) else "pptx" if any(n.startswith("ppt/") for n in names) else "zip"
+    why = {
+        "workbook": f"它其实是 Excel 工作簿（.xlsx），只是扩展名写成了 {suffix}。把扩展名改为 .xlsx 再导入",
+        "encrypted": "它设置了打开密码（文件已加密）。请在 Excel 中打开，点“文件 > 信息 > 保护工作簿 > 用密码进行加密”，"
+        "清空密码后保存（WPS：“文件 > 文档加密 > 密码加密”，清空打开密码），再导入",
+        "ole": f"它其实是老式的 Excel 97-2003（.xls）或 WPS 表格（.et）文件，只是扩展名写成了 {suffix}。{save_as}",
+        "word": f"它其实是 Word 文档，不是表格。{paste}",
+        "docx": f"它其实是 Word 文档（.docx），不是 Excel 工作簿。{paste}",
+        "pptx": f"它其实是演示文稿（.pptx），不是 Excel 工作簿。{paste}",
+        "zip": "它是一个压缩包，不是 Excel 工作簿。请先解压，再导入其中的 .xlsx 或 .csv 文件",
+        "broken": "文件不完整（可能没有下载完，或复制时中断）。请重新从原处取得文件；Excel 或 WPS 仍能打开的，“另存为”一份新的 .xlsx 再导入",
+        "markup": f"它其实是网页（HTML）或 XML 格式的表格（一些系统导出的表格是这样），只是扩展名写成了 {suffix}。{save_as}",
+        "text": f"它其实是文本文件，只是扩展名写成了 {suffix}。如果是 CSV，把扩展名改为 .csv 再导入；否则{save_as}",
+    }.get(found, "它不是 Excel 工作簿，也不是 CSV 文件。请确认选对了文件；Excel 或 WPS 能打开的，“另存为” .xlsx 再导入")
+    return f"无法读取 {name}：{why}"
+
+
+def _read_csv(name: str, data: bytes) -> tuple[list[Sheet], str]:
+    text, encoding = _decode_csv(data)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = [list(row) for row in reader]
+    except csv.Error:
+        raise ImportUsageError(
+            f'无法读取 {name}：第 {reader.line_num} 行附近的 CSV 格式有误（可能有不成对的英文引号 "）。'
+            "请用 Excel 或 WPS 打开这个文件检查，再“另存为” CSV UTF-8 或 .xlsx 后导入"
+        ) from None
+    return [Sheet(name, rows, "文件")], f"编码：{encoding}"
+
+
+def _read_workbook(name: str, data: bytes, only: str | None) -> tuple[list[Sheet], str]:
+    import openpyxl
+
+    try:
+        # openpyxl warns in English about parts it does not keep (drop-down lists, conditional formats, shapes):
+        # none of them matter for reading the cells, so staff never see these warnings.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            worksheets = book.worksheets
+            sheets = [Sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in worksheets]
+    except Exception:  # openpyxl raises many kinds (KeyError, ParseError, ValueError...) for a damaged workbook
+        raise ImportUsageError(
+            f"无法读取 {name}：文件已损坏。请用 Excel 或 WPS 打开它（Excel 会提示修复），“另存为”一份新的 .xlsx 再导入"
+        ) from None
+    if not sheets:
+        raise ImportUsageError(f"{name} 中没有工作表（只有图表）：请把名单放在工作表中保存后再导入")
+    if only is not None:
+        wanted = only.strip().casefold()
+        chosen = [s for s in sheets if s.name == only] or [s for s in sheets if s.name.strip().casefold() == wanted]
+        if not chosen:
+            names = "、".join(f"“{s.name}”" for s in sheets)
+            raise ImportUsageError(f"{name} 中没有名为“{only}”的工作表（有：{names}）：--sheet 后请写其中之一")
+        sheets = chosen[:1]
+    return sheets, f"工作表：{'、'.join(s.name for s in sheets)}"
 
 
 def cell_text(value: Any) -> str:
@@ -201,6 +339,34 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).replace("\u3000", " ").strip()
+
+
+def _is_han(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
+_PADDING = re.compile(r"[\s\u200b\ufeff]+")  # every kind of space (ASCII, U+3000, no-break) and zero-width ones
+
+
+def tidy_name(text: str) -> str:
+    """A name without the spaces that line two-character names up with three-character ones (王　芳, 李  强 → 王芳, 李强).
+
+    Only a name made of Han characters alone loses its inner spaces: 阿依古丽·买买提, David Li or
+    any name with a Latin letter, a digit or a mark keeps them, as written.
+    """
+    text = text.strip()
+    letters = _PADDING.sub("", text)
+    return letters if letters and all(_is_han(c) for c in letters) else text
+
+
+def _squeeze(text: str) -> str:
+    """Text as compared for matching: without any space."""
+    return _PADDING.sub("", text or "")
+
+
+def typed_number(text: str) -> str:
+    """A number as any input method types it, folded to ASCII: full-width digits, signs and points (NFKC), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def column_letter(index: int) -> str:
@@ -272,7 +438,7 @@ def scan_personal_numbers(sheets: list[Sheet], report: Report, headers: dict[str
         names = headers.get(sheet.name, {})
         for r, row in enumerate(sheet.rows, start=1):
             for c, value in enumerate(row):
-                text = cell_text(value)
+                text = unicodedata.normalize("NFKC", cell_text(value))  # full-width digits read as digits
                 if not text:
                     continue
                 found = list(find_personal_numbers(text))
@@ -301,6 +467,36 @@ class Table:
     names: dict[int, str]  # column index -> the header as written
     unknown: list[str]
     above: list[tuple[int, list[str]]]  # rows above the header: (row number, cell texts)
+    serials: set[int] = field(default_factory=set)  # columns of serial numbers (序号)
+    notes: dict[int, str] = field(default_factory=dict)  # rows below the header that hold only a note: row -> its text
+
+
+# A row that holds only a note, as lists end (or begin): （排名不分先后）, 注：…, 以上…, 共计…, 合计 (with the sums), 填表人：…
+# Matched on the row's first filled cell, folded by NFKC (full-width brackets and colons as ASCII).
+_NOTE = re.compile(
+    r"(?:注|备注|说明|附注|注释)\s*\d*\s*(?::|$)"
+    r"|以上|共计|合计|总计|小计|共\s*\d"
+    r"|(?:填表人|填报人|制表人|审核人|联系人|负责人|填报单位|报送单位|推荐单位|填表日期|填报日期|制表日期|报送日期)\s*:"
+    r"|排名不分先后|不分先后|(?:按|以)(?:姓氏笔画|拼音)"
+)
+_BRACKETED = re.compile(r"\([^()]*\)")  # the whole cell in brackets: （排名不分先后）; not （一）最美志愿者
+_SERIAL = re.compile(r"\d+\s*[.、]?")
+
+
+def note_text(texts: list[str]) -> str:
+    """The text of a row that holds only a note (its filled cells joined by spaces), or ''."""
+    filled = [t for t in texts if t]
+    if not filled:
+        return ""
+    first = unicodedata.normalize("NFKC", filled[0])
+    if _NOTE.match(first) or (len(filled) == 1 and _BRACKETED.fullmatch(first)):
+        return " ".join(filled)
+    return ""
+
+
+def note_order(note: str) -> str:
+    """The order a note gives (“以姓氏笔画为序”, “按拼音排序”), or ''."""
+    return "姓氏笔画" if "姓氏笔画" in note else "拼音" if "拼音" in note else ""
 
 
 def parse_map(items: Iterable[str], allowed: Iterable[str]) -> dict[str, str]:
@@ -335,18 +531,33 @@ def find_table(sheet: Sheet, known: dict[str, str], mapping: dict[str, str]) -> 
             ignored = {_norm(h) for h in IGNORED_HEADERS} | {k for k, v in mapping.items() if v == "-"}
             unknown = [texts[c] for c in names if c not in columns and _norm(texts[c]) not in ignored]
             above = [(i, [cell_text(v) for v in sheet.rows[i - 1]]) for i in range(1, r)]
-            return Table(sheet, r, columns, names, unknown, above)
+            serials = {c for c in names if _norm(texts[c]) in {_norm(h) for h in SERIAL_HEADERS}}
+            notes = {}
+            for below in range(r + 1, len(sheet.rows) + 1):
+                note = note_text([cell_text(v) for v in sheet.rows[below - 1]])
+                if note:
+                    notes[below] = note
+            return Table(sheet, r, columns, names, unknown, above, serials, notes)
     return None
 
 
 def data_rows(table: Table) -> Iterator[tuple[int, dict[str, str], dict[str, int], list[str]]]:
-    """(row number, {field: text}, {field: column}, all cell texts) for each non-empty row below the header."""
+    """(row number, {field: text}, {field: column}, all cell texts) for each row below the header that holds a record.
+
+    Left out: empty rows, rows that hold only a note (table.notes, reported by _tables), and rows
+    numbered in advance and left empty (only a serial number, in any width). Names lose their padding.
+    """
     columns_of = {f: c for c, f in table.columns.items()}
     for r in range(table.header_row + 1, len(table.sheet.rows) + 1):
         texts = [cell_text(v) for v in table.sheet.rows[r - 1]]
-        if not any(texts):
+        filled = [c for c, t in enumerate(texts) if t]
+        if not filled or r in table.notes:
+            continue
+        if all(c in table.serials and _SERIAL.fullmatch(typed_number(texts[c])) for c in filled):
             continue
         values = {f: (texts[c] if c < len(texts) else "") for f, c in columns_of.items()}
+        if values.get("name"):
+            values["name"] = tidy_name(values["name"])
         yield r, values, columns_of, texts
 
 
@@ -354,8 +565,10 @@ def data_rows(table: Table) -> Iterator[tuple[int, dict[str, str], dict[str, int
 
 
 def parse_number(text: str) -> float | None:
-    """`120`, `120.5`, `120小时`, `1,280 h` -> a number; None when it is not one."""
-    cleaned = re.sub(r"\s*(小时|个小时|h|H|hrs?)$", "", text.replace(",", "").replace("，", "").strip())
+    """`120`, `120.5`, `120小时`, `1,280 h`, `１２０．５`, `1 280` -> a number; None when it is not one."""
+    cleaned = re.sub(r"\s*(小时|个小时|h|H|hrs?)$", "", typed_number(text).replace(",", ""))
+    if re.fullmatch(r"[+-]?\d{1,3}(?:\s\d{3})+(?:\.\d+)?", cleaned):  # thousands set apart by spaces
+        cleaned = re.sub(r"\s", "", cleaned)
     try:
         number = float(cleaned)
     except ValueError:
@@ -364,13 +577,14 @@ def parse_number(text: str) -> float | None:
 
 
 def parse_year(text: str) -> int | None:
-    match = re.fullmatch(r"(\d{4})(?:年.*|[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?: .*)?|)", text.strip())
+    """`2013`, `2013年`, `2013 年3月`, `2013.05`, `２０１３年` -> 2013; None when there is no four-digit year first."""
+    match = re.fullmatch(r"(\d{4})(?:\s*年.*|[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?: .*)?|)", typed_number(text))
     return int(match.group(1)) if match else None
 
 
 def parse_date(text: str) -> dt.date | None:
     """`2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`, or an Excel date."""
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s.*)?", text.strip())
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s.*)?", typed_number(text))
     if not match:
         return None
     try:
@@ -380,7 +594,7 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_yes(text: str) -> bool | None:
-    word = text.strip().lower()
+    word = typed_number(text).lower()
     if word in YES:
         return True
     if word in NO or word == "":
@@ -415,24 +629,59 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a) and bool(b) and str(a).strip() == str(b).strip()
 
 
-def match_volunteer(existing: dict[str, dict], name: str, unit: str, region: str, *, allow_bare: bool) -> list[str]:
+def match_volunteer(existing: dict[str, dict], name: str, unit: str, region: str, *, allow_bare: bool, combined: str = "") -> list[str]:
     """Ids of existing volunteers who are this person: same name, and the same unit, or the same region and no other unit.
 
-    With `allow_bare`, a row with neither unit nor region matches a volunteer who has neither
-    (so a roster of bare names imports the same way twice).
+    `combined` is a 单位及职务 cell: it is the same unit when it starts with the volunteer's unit.
+    Names are compared without padding (王　芳 is 王芳). With `allow_bare`, a row with neither unit
+    nor region matches a volunteer who has neither (so a roster of bare names imports the same way twice).
     """
     found = []
+    name = tidy_name(name)
     for vid, data in existing.items():
-        if str(data.get("name", "")).strip() != name:
+        if tidy_name(str(data.get("name", ""))) != name:
             continue
         their_unit, their_region = data.get("unit"), data.get("region")
-        if _same(unit, their_unit):
+        if _same(unit, their_unit) or (not unit and combined and split_unit_position(combined, str(their_unit or ""), "")):
             found.append(vid)
-        elif _same(region, their_region) and not (unit and their_unit):
+        elif _same(region, their_region) and not ((unit or combined) and their_unit):
             found.append(vid)
-        elif allow_bare and not unit and not region and not their_unit and not their_region:
+        elif allow_bare and not unit and not combined and not region and not their_unit and not their_region:
             found.append(vid)
     return found
+
+
+_JOINERS = " ,，、/／·-—"
+
+
+def split_unit_position(combined: str, unit: str, position: str) -> tuple[str, str] | None:
+    """A 单位及职务 cell read against a known unit: (unit, position) when the cell starts with that unit, else None.
+
+    The position is what follows the unit (江城市第二中学教师 → 教师), or the known position when
+    nothing follows or the same does (spaces ignored).
+    """
+    text, start = _squeeze(combined), _squeeze(unit)
+    if not start or not text.startswith(start):
+        return None
+    rest = text[len(start) :].strip(_JOINERS)
+    return unit, (position if not rest or rest == _squeeze(position) else rest)
+
+
+def unit_and_position(values: dict[str, str]) -> tuple[str, str]:
+    """A row's unit and position: from their own columns, or from a 单位及职务 cell, written whole as the unit.
+
+    The whole cell is kept as the unit (the list prints it so, and no rule splits 东湖区青山街道桂花园社区党委书记
+    reliably); only with a separate 单位 or 职务 column is the other part taken out of it.
+    """
+    unit, position, combined = values.get("unit", ""), values.get("position", ""), values.get("unit_position", "")
+    if not combined:
+        return unit, position
+    if unit:
+        split = split_unit_position(combined, unit, position)
+        return unit, split[1] if split else position
+    if position and combined.endswith(position) and len(combined) > len(position):
+        return combined[: -len(position)].strip(_JOINERS), position
+    return combined, position
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -588,7 +837,8 @@ def import_roster(sheets: list[Sheet], settings: Settings, report: Report, mappi
             if not name:
                 report.errors.append(f"{_where(table.sheet, r, cols['name'], table.names.get(cols['name'], ''))}：姓名为空")
                 continue
-            unit, region = values.get("unit", ""), values.get("region", "")
+            (unit, _), region = unit_and_position(values), values.get("region", "")
+            combined = unit if unit == values.get("unit_position") else ""  # the whole 单位及职务 cell, matched by its start
             key = (name, unit, region)
             if key in seen:
                 report.errors.append(f"{where}：与{seen[key]}重复（姓名、单位、地区都相同）")
@@ -604,7 +854,7 @@ def import_roster(sheets: list[Sheet], settings: Settings, report: Report, mappi
                     continue
                 matches = [rid] if rid in existing else []
             else:
-                matches = match_volunteer(existing, name, unit, region, allow_bare=True)
+                matches = match_volunteer(existing, name, "" if combined else unit, region, allow_bare=True, combined=combined)
             if len(matches) > 1:
                 report.errors.append(
                     f"{where}：{name} 与已有的 {'、'.join(matches)} 都相符，无法确定是哪一位。请在表格中加“编号”列，填写对应的编号"
@@ -617,6 +867,11 @@ def import_roster(sheets: list[Sheet], settings: Settings, report: Report, mappi
                     report.errors.append(f"{where}：与{claimed[vid]}是同一位志愿者（{vid}）")
                     continue
                 before = existing[vid]
+                split = (
+                    split_unit_position(combined, str(before.get("unit") or ""), str(before.get("position") or "")) if combined else None
+                )
+                if split:  # 单位及职务 read against the unit on file: only a different position is a change
+                    row = {**row, "unit": split[0], **({"position": split[1]} if split[1] else {})}
                 data = _merge(before, row)
             else:
                 vid = rid or unique_id(person_id(name), taken)
@@ -652,6 +907,9 @@ def _tables(sheets: list[Sheet], known: dict[str, str], mapping: dict[str, str],
             continue
         tables.append(table)
         headers[sheet.name] = table.names
+        for r, note in table.notes.items():
+            shown = note if len(note) <= 40 else note[:39] + "…"
+            report.warnings.append(f"{_where(sheet, r)}：“{shown}”是说明文字，不是名单中的一条，已跳过")
         private = [h for h in table.unknown if re.search(r"电话|手机|身份证|证件|住址|联系方式", h)]
         others = [h for h in table.unknown if h not in private]
         if others:
@@ -676,9 +934,11 @@ def _roster_values(
     at = lambda f: _where(sheet, r, cols[f], table.names.get(cols[f], ""))  # noqa: E731
     data: dict[str, Any] = {"name": values["name"]}
     ok = True
-    for key in ("region", "unit", "position", "headline", "quote", "bio"):
+    for key in ("region", "headline", "quote", "bio"):
         if values.get(key):
             data[key] = values[key]
+    unit, position = unit_and_position(values)
+    data.update({k: v for k, v in (("unit", unit), ("position", position)) if v})
     if values.get("service_hours"):
         hours = parse_number(values["service_hours"])
         if hours is None:
@@ -790,7 +1050,7 @@ def _details(tables: list[Table], report: Report) -> dict[str, tuple[str, str]]:
             key = lookup.get(_norm(label))
             where = _where(table.sheet, r)
             if key is None:
-                if len(cells) == 1:
+                if len(cells) == 1 and not note_text(cells):  # a note such as （排名不分先后） is never the title
                     lone.append((cells[0], where))
                 continue
             value = value.strip()
@@ -840,6 +1100,13 @@ def import_honor(
             report.errors.append(f"{where}：级别“{value}”不在本站的可选范围内（可选：{'、'.join(settings.honor_levels)}）")
         else:
             meta[key] = value
+    if "order" not in meta and "order" not in details:
+        notes = [note_text(texts) for table in tables for _, texts in table.above] + [n for t in tables for n in t.notes.values()]
+        for note in notes:
+            if note_order(note):
+                meta["order"] = note_order(note)
+                report.warnings.append(f"按“{note}”，排序为 {meta['order']}（如不对，用 --order 指定）")
+                break
     for key, label, option in (("title", "名单标题", "--title"), ("level", "级别", "--level"), ("date", "表彰日期", "--date")):
         if key not in meta and not any(e for e in report.errors if label in e):
             report.errors.append(f"缺少{label}：在表格上方写一行“{label} | …”，或用 {option} 指定")
@@ -870,7 +1137,7 @@ def import_honor(
             if not current:
                 report.errors.append(f"{_where(table.sheet, r)}：不知道{name}属于哪个类别。请加“类别”列，或用 --category 指定")
                 continue
-            unit = values.get("unit", "")
+            unit = unit_and_position(values)[0]
             key = (current, name, unit)
             if key in seen:
                 report.errors.append(f"{_where(table.sheet, r)}：与{seen[key]}重复（类别、姓名、单位都相同）")
@@ -914,7 +1181,7 @@ def import_honor(
         report.warnings.append(f"{matched} 位受表彰者与已有记录相符，写为引用（volunteer/organization/project），网页上会链接到他们的页面")
 
 
-_NUMBERED = re.compile(r"^[一二三四五六七八九十百\d]+[、.．]\s*")
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十百\d]+[、.．]|[（(][一二三四五六七八九十百\d]+[）)])\s*")
 _COUNTED = re.compile(r"\s*[（(]\s*[共计]?\s*\d+\s*[名人个项位家]\s*[）)]$")
 
 
@@ -942,8 +1209,9 @@ def _recipient(
     where: str,
 ) -> dict:
     deed = values.get("deed", "")
-    unit, region = values.get("unit", ""), values.get("region", "")
-    matches = match_volunteer(volunteers, name, unit, region, allow_bare=False)
+    (unit, position), region = unit_and_position(values), values.get("region", "")
+    combined = unit if unit == values.get("unit_position") else ""
+    matches = match_volunteer(volunteers, name, "" if combined else unit, region, allow_bare=False, combined=combined)
     entry: dict[str, Any]
     if len(matches) == 1:
         entry = {"volunteer": matches[0]}
@@ -957,9 +1225,9 @@ def _recipient(
     else:
         entry = {"name": name}
     if "name" in entry:
-        for key in ("unit", "position", "region"):
-            if values.get(key):
-                entry[key] = values[key]
+        for key, value in (("unit", unit), ("position", position), ("region", region)):
+            if value:
+                entry[key] = value
     if deed:
         entry["deed"] = deed
     return entry

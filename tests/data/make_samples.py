@@ -4,7 +4,11 @@ The samples are what staff receive, laid out the way they fill them in Excel:
 an honour list with its details above the table and merged category cells, a
 roster with a consent column, the same roster saved by Excel on Chinese
 Windows as GBK CSV (no consent column), and a sheet with the mistakes the
-importer must refuse. Every person in them is invented; the few who match the
+importer must refuse. Three more are laid out the way a 文明办 sends them: a
+merged title row and a blank row above the header, columns worded
+`工作单位及职务` or `主要事迹`, two-character names padded to the width of three
+(`王　芳`, `李  强`), numbers typed in full-width digits, and notes such as
+`（排名不分先后）` or `注：…` below the list. Every person in them is invented; the few who match the
 example site's volunteers (张晓红, 李卫民, 欧阳岚) do so on purpose, to show
 matching. The ID and mobile numbers in the bad sample are made up (the ID
 number has a valid check digit so that it is recognised, for a date and area
@@ -155,32 +159,39 @@ def roster_xlsx(path: Path) -> None:
     book.save(path)
 
 
+def _excel_csv(path: Path, rows: list[list[str]], encoding: str) -> None:
+    """Rows as Excel writes CSV: CRLF; "gbk" for "CSV (逗号分隔)" on Chinese Windows, "utf-8-sig" for "CSV UTF-8" (with BOM)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+
+
 def roster_gbk_csv(path: Path) -> None:
     """The roster as Excel on Chinese Windows saves "CSV (逗号分隔)": GBK, CRLF, and without the consent columns."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["姓名", "地区", "单位", "职务", "服务时长", "服务领域"])
-    writer.writerow(["黄志强", "江南省江城市西城区", "西城区滨江街道望江社区", "社区主任", "410", "社区治理"])
-    writer.writerow(["周海燕", "江南省江城市江北区", "江北区清河小学", "教师", "96.5", "关爱少年儿童"])
-    path.write_bytes(out.getvalue().encode("gbk"))
+    rows = [
+        ["姓名", "地区", "单位", "职务", "服务时长", "服务领域"],
+        ["黄志强", "江南省江城市西城区", "西城区滨江街道望江社区", "社区主任", "410", "社区治理"],
+        ["周海燕", "江南省江城市江北区", "江北区清河小学", "教师", "96.5", "关爱少年儿童"],
+    ]
+    _excel_csv(path, rows, "gbk")
 
 
 def honor_bom_csv(path: Path) -> None:
     """An honour list as "CSV UTF-8" (with BOM): details as label, value rows; categories as heading rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["名单标题", "2024年度东湖区学雷锋“岗位标兵”"])
-    writer.writerow(["级别", "县级"])
-    writer.writerow(["表彰日期", "2024年12月5日"])
-    writer.writerow(["排序", "拼音"])
-    writer.writerow([])
-    writer.writerow(["姓名", "单位", "职务", "事迹"])
-    writer.writerow(["一、岗位学雷锋标兵", "", "", ""])
-    writer.writerow(["徐文斌", "东湖区政务服务中心", "窗口负责人", "推行“帮办代办”，服务群众两万余人次。"])
-    writer.writerow(["宋佳", "东湖区税务局", "科员", "为老年纳税人上门服务。"])
-    writer.writerow(["二、学雷锋示范岗", "", "", ""])
-    writer.writerow(["东湖区人民医院门诊服务台", "东湖区人民医院", "", "设立“爱心帮办”窗口。"])
-    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    rows = [
+        ["名单标题", "2024年度东湖区学雷锋“岗位标兵”"],
+        ["级别", "县级"],
+        ["表彰日期", "2024年12月5日"],
+        ["排序", "拼音"],
+        [],
+        ["姓名", "单位", "职务", "事迹"],
+        ["一、岗位学雷锋标兵", "", "", ""],
+        ["徐文斌", "东湖区政务服务中心", "窗口负责人", "推行“帮办代办”，服务群众两万余人次。"],
+        ["宋佳", "东湖区税务局", "科员", "为老年纳税人上门服务。"],
+        ["二、学雷锋示范岗", "", "", ""],
+        ["东湖区人民医院门诊服务台", "东湖区人民医院", "", "设立“爱心帮办”窗口。"],
+    ]
+    _excel_csv(path, rows, "utf-8-sig")
 
 
 def bad_roster_xlsx(path: Path) -> None:
@@ -193,12 +204,89 @@ def bad_roster_xlsx(path: Path) -> None:
     book.save(path)
 
 
+# A 文明办's list: merged title, blank row, header with 性别 and 工作单位及职务, padded names, a closing note.
+# 陈　静 and 欧阳岚 are the example site's volunteers (unit and position written together); the rest are new.
+WENMINGBAN_TITLE = "2025年江城市学雷锋“最美志愿者”名单"
+WENMINGBAN_COLUMNS = ["序号", "姓　名", "性别", "工作单位及职务", "主要事迹"]
+WENMINGBAN_ROWS = [
+    ("王\u3000芳", "女", "东湖区青山街道桂花园社区党委书记", "带领居民建起“邻里守望”志愿服务队。"),
+    ("李  强", "男", "江城市第二中学教师", "十年义务为留守儿童辅导功课。"),
+    ("陈\u3000静", "女", "江城市第一人民医院急诊科护士长", "组织急救知识进社区两百余场。"),
+    ("阿依古丽·买买提", "女", "江北区清河街道办事处科员", "为少数民族群众办事当翻译。"),
+    ("欧阳岚", "女", "江城市图书馆阅读推广部馆员", "创办“绘本妈妈”亲子阅读志愿服务。"),
+    ("马\u00a0力", "男", "江城蓝箭应急救援队队员", "参与抢险救援一百余次。"),
+]
+
+
+def honor_wenmingban_xlsx(path: Path) -> None:
+    book = _book()
+    ws = book.active
+    ws.title = "Sheet1"
+    width = len(WENMINGBAN_COLUMNS)
+    title = ws.cell(1, 1, WENMINGBAN_TITLE)
+    title.font = Font(bold=True, size=16)
+    title.alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for col, name in enumerate(WENMINGBAN_COLUMNS, start=1):  # row 2 stays blank
+        ws.cell(3, col, name).font = Font(bold=True)
+    for offset, values in enumerate(WENMINGBAN_ROWS):
+        ws.cell(4 + offset, 1, offset + 1)
+        for col, value in enumerate(values, start=2):
+            ws.cell(4 + offset, col, value)
+    end = 4 + len(WENMINGBAN_ROWS)
+    ws.cell(end, 1, "７")  # a row numbered in advance and left empty, the number typed in full width
+    ws.cell(end + 1, 1, "（排名不分先后）")
+    ws.merge_cells(start_row=end + 1, start_column=1, end_row=end + 1, end_column=width)
+    ws.column_dimensions["D"].width = 36
+    book.save(path)
+
+
+def roster_padded_gbk_csv(path: Path) -> None:
+    """A district's hours sheet saved by Excel on Chinese Windows: title, blank row, padded names,
+    full-width digits, a 合计 row and a 注 row. 陈　静 is the example site's chen-jing, with the same details."""
+    rows = [
+        ["东湖区学雷锋志愿者服务时长统计表", "", "", "", "", ""],
+        ["", "", "", "", "", ""],
+        ["序号", "姓  名", "所在单位", "职务", "志愿服务时长（小时）", "参加志愿服务时间"],
+        ["１", "王\u3000芳", "东湖区青山街道桂花园社区", "党委书记", "１２０", "２０１６年"],
+        ["2", "李  强", "江城市第二中学", "教师", "1 280", "2013 年"],
+        ["3", "陈\u3000静", "江城市第一人民医院急诊科", "护士长", "", ""],
+        ["合计", "", "", "", "1400", ""],
+        ["注：服务时长以“志愿江城”平台记录为准。", "", "", "", "", ""],
+    ]
+    _excel_csv(path, rows, "gbk")
+
+
+def honor_notes_bom_csv(path: Path) -> None:
+    """An honour list as "CSV UTF-8": details above, 单位及职务 and 简要事迹 columns, headings like （一）,
+    notes below (以上…, 共计…, 注：以姓氏笔画为序) and a name padded with a no-break space."""
+    rows = [
+        ["名单标题", "2024年度西城区学雷锋“岗位标兵”", "", ""],
+        ["级别", "县级", "", ""],
+        ["表彰日期", "２０２４年１２月５日", "", ""],
+        ["", "", "", ""],
+        ["序号", "姓名", "单位及职务", "简要事迹"],
+        ["（一）岗位学雷锋标兵", "", "", ""],
+        ["1", "黄\u00a0涛", "西城区政务服务中心窗口负责人", "推行“帮办代办”，服务群众两万余人次。"],
+        ["2", "David Li", "西城区外事办科员", "为外籍居民办事当翻译。"],
+        ["（二）学雷锋示范岗", "", "", ""],
+        ["1", "西城区人民医院门诊服务台", "西城区人民医院", "设立“爱心帮办”窗口。"],
+        ["以上排名不分先后", "", "", ""],
+        ["共计3个", "", "", ""],
+        ["注：以姓氏笔画为序", "", "", ""],
+    ]
+    _excel_csv(path, rows, "utf-8-sig")
+
+
 SAMPLES = {
     "honor.xlsx": honor_xlsx,
     "roster.xlsx": roster_xlsx,
     "roster-gbk.csv": roster_gbk_csv,
     "honor-utf8-bom.csv": honor_bom_csv,
     "roster-bad.xlsx": bad_roster_xlsx,
+    "honor-wenmingban.xlsx": honor_wenmingban_xlsx,
+    "roster-padded-gbk.csv": roster_padded_gbk_csv,
+    "honor-notes-utf8-bom.csv": honor_notes_bom_csv,
 }
 
 
