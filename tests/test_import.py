@@ -129,6 +129,7 @@ def test_importing_the_samples_gives_records_that_pass_check_and_build(
 
 def test_importing_twice_changes_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     imports = [("roster", "roster.xlsx"), ("roster", "roster-gbk.csv"), ("honor", "honor.xlsx"), ("honor", "honor-utf8-bom.csv")]
+    imports += [("roster", "roster-padded-gbk.csv"), ("honor", "honor-notes-utf8-bom.csv")]
     for kind, name in imports:
         assert run(repo, "import", kind, str(DATA / name), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
     before = snapshot(repo)
@@ -627,6 +628,20 @@ def test_the_header_is_found_below_title_rows_and_blank_rows(
     code, out = run(repo, "import", "roster", str(sheet), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0, out
     assert load(repo, "content/volunteers/wang-wu.yaml")["unit"] == "一中"
+
+
+def test_a_unit_merged_over_several_rows_belongs_to_each_of_them(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (["姓名", "工作单位及职务"], ["王五", "江城市第二中学教师"], ["赵六", None], ["钱七", "一中"]):
+        ws.append(row)
+    ws.merge_cells("B2:B3")  # two teachers of the same school, the unit written once
+    book.save(tmp_path / "list.xlsx")
+    code, out = run(repo, "import", "honor", str(tmp_path / "list.xlsx"), *HONOR_OPTIONS, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert [r.get("unit") for r in recipients(repo)] == ["江城市第二中学教师", "江城市第二中学教师", "一中"]
 
 
 def test_a_note_above_the_table_is_not_the_title(

@@ -6,8 +6,9 @@ sees, then runs the same checks as `mkdocs build` (`plugin.run_checks`)
 without building anything.
 
 Exit status: 0 when there is no error (warnings allowed), 1 when the content
-has errors (or `schema --check` finds stale files), 2 when the command line
-or mkdocs.yml is wrong.
+has errors (or `schema --check` finds stale files, or rows of an imported
+sheet are wrong), 2 when the command line or mkdocs.yml is wrong, or the file
+given to `leifeng import` cannot be read as a table.
 """
 
 from __future__ import annotations

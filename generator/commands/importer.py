@@ -8,10 +8,20 @@ How a spreadsheet is read:
 
 - `.xlsx` with openpyxl (every sheet, or `--sheet`); `.csv` in UTF-8, UTF-8
   with BOM, UTF-16 (Excel's "Unicode text") or GBK/GB18030 (what Excel on
-  Chinese Windows saves), the encoding found is reported.
+  Chinese Windows saves), the encoding found is reported. A file that cannot
+  be read (damaged, cut short, encrypted, empty, or an .xls/.et, Word file,
+  zip, web page or CSV under another extension) is one Chinese message saying
+  what to do (exit 2); no exception or warning of openpyxl or csv reaches staff.
 - The table starts at the first row whose cells name at least two known
-  columns, one of them the name (姓名 / 名称). Known column names are the
-  Chinese ones staff use (HEADERS below); `--map 列名=字段` names others.
+  columns, one of them the name (姓名 / 名称), below any title and blank rows.
+  Known column names are the wordings of honour lists and recommendation
+  forms (HEADERS below); `--map 列名=字段` names others. A 单位及职务 column
+  is written whole as the unit and matched by its start to a volunteer's unit.
+- Below the header, rows that hold only a note (（排名不分先后）, 注：…, 以上…,
+  共计…, a 合计 row) are skipped with a notice, and rows numbered in advance
+  and left empty are skipped. Padding inside all-Han names is dropped
+  (王　芳 → 王芳); other names are kept as written. Numbers are read in any
+  width (１２０, 1 280, ２０１６年).
 - Above the table, an honour list may carry its details as "label | value"
   rows (名单标题 | 2024年度…, 级别 | 市级, 表彰日期 | 2024-03-05, 文号 | …), or
   one title row; options (--title, --level...) fill or override them.
@@ -173,6 +183,8 @@ class Sheet:
     name: str
     rows: list[list[Any]]  # raw cell values; row i of the list is spreadsheet row i + 1
     kind: str = "工作表"  # "文件" for a CSV file, which has no sheets
+    # Cells merged down one column (first row, column index, last row): the value sits in the first row only.
+    merged_down: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def _decode_csv(data: bytes) -> tuple[str, str]:
@@ -309,7 +321,18 @@ def _read_workbook(name: str, data: bytes, only: str | None) -> tuple[list[Sheet
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
             worksheets = book.worksheets
-            sheets = [Sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in worksheets]
+            sheets = [
+                Sheet(
+                    ws.title,
+                    [list(r) for r in ws.iter_rows(values_only=True)],
+                    merged_down=[
+                        (m.min_row, m.min_col - 1, m.max_row)
+                        for m in ws.merged_cells.ranges
+                        if m.min_col == m.max_col and m.max_row > m.min_row
+                    ],
+                )
+                for ws in worksheets
+            ]
     except Exception:  # openpyxl raises many kinds (KeyError, ParseError, ValueError...) for a damaged workbook
         raise ImportUsageError(
             f"无法读取 {name}：文件已损坏。请用 Excel 或 WPS 打开它（Excel 会提示修复），“另存为”一份新的 .xlsx 再导入"
@@ -548,8 +571,13 @@ def data_rows(table: Table) -> Iterator[tuple[int, dict[str, str], dict[str, int
     numbered in advance and left empty (only a serial number, in any width). Names lose their padding.
     """
     columns_of = {f: c for c, f in table.columns.items()}
+    # A cell merged down a column below the header (a unit, a category written once for several rows) belongs to each row.
+    merged = [(first, c, last) for first, c, last in table.sheet.merged_down if first > table.header_row]
     for r in range(table.header_row + 1, len(table.sheet.rows) + 1):
         texts = [cell_text(v) for v in table.sheet.rows[r - 1]]
+        for first, c, last in merged:
+            if first < r <= last and c < len(texts):
+                texts[c] = cell_text(table.sheet.rows[first - 1][c])
         filled = [c for c, t in enumerate(texts) if t]
         if not filled or r in table.notes:
             continue
