@@ -644,6 +644,25 @@ def test_a_unit_merged_over_several_rows_belongs_to_each_of_them(
     assert [r.get("unit") for r in recipients(repo)] == ["江城市第二中学教师", "江城市第二中学教师", "一中"]
 
 
+def test_a_header_on_two_rows_takes_the_column_names_of_the_second(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (
+        ["序号", "姓名", "工作单位及职务", None, "主要事迹"],
+        [None, None, "单位", "职务", None],
+        [1, "王五", "一中", "教师", "热心助人。"],
+    ):
+        ws.append(row)
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):  # 工作单位及职务 over 单位 | 职务, the others down both rows
+        ws.merge_cells(cells)
+    book.save(tmp_path / "list.xlsx")
+    code, out = run(repo, "import", "honor", str(tmp_path / "list.xlsx"), *HONOR_OPTIONS, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out
+    assert recipients(repo) == [{"name": "王五", "unit": "一中", "position": "教师", "deed": "热心助人。"}]
+
+
 def test_a_note_above_the_table_is_not_the_title(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

@@ -537,30 +537,55 @@ def parse_map(items: Iterable[str], allowed: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
+def _header_columns(texts: list[str], known: dict[str, str], mapping: dict[str, str]) -> dict[int, str]:
+    """{column: field} for the cells of a row that name a known column."""
+    columns: dict[int, str] = {}
+    for c, text in enumerate(texts):
+        if not text:
+            continue
+        key = _norm(text)
+        target = mapping.get(key, known.get(key))
+        if target and target != "-" and target not in columns.values():
+            columns[c] = target
+    return columns
+
+
 def find_table(sheet: Sheet, known: dict[str, str], mapping: dict[str, str]) -> Table | None:
-    """The first row naming at least two known columns, one of them the name."""
+    """The first row naming at least two known columns, one of them the name.
+
+    A header may take two rows: a group title merged over the columns below it (工作单位及职务 over
+    单位 | 职务). The row under the header is its second row when its name cell is empty and each of
+    its filled cells names a column; those names win.
+    """
+    ignored = {_norm(h) for h in IGNORED_HEADERS} | {k for k, v in mapping.items() if v == "-"}
     for r, row in enumerate(sheet.rows, start=1):
         texts = [cell_text(v) for v in row]
-        columns: dict[int, str] = {}
-        for c, text in enumerate(texts):
-            if not text:
-                continue
-            key = _norm(text)
-            target = mapping.get(key, known.get(key))
-            if target and target != "-" and target not in columns.values():
-                columns[c] = target
-        if "name" in columns.values() and len(columns) >= 2:
-            names = {c: texts[c] for c in range(len(texts)) if texts[c]}
-            ignored = {_norm(h) for h in IGNORED_HEADERS} | {k for k, v in mapping.items() if v == "-"}
-            unknown = [texts[c] for c in names if c not in columns and _norm(texts[c]) not in ignored]
-            above = [(i, [cell_text(v) for v in sheet.rows[i - 1]]) for i in range(1, r)]
-            serials = {c for c in names if _norm(texts[c]) in {_norm(h) for h in SERIAL_HEADERS}}
-            notes = {}
-            for below in range(r + 1, len(sheet.rows) + 1):
-                note = note_text([cell_text(v) for v in sheet.rows[below - 1]])
-                if note:
-                    notes[below] = note
-            return Table(sheet, r, columns, names, unknown, above, serials, notes)
+        columns = _header_columns(texts, known, mapping)
+        if "name" not in columns.values():
+            continue
+        last = r
+        if r < len(sheet.rows):
+            below = [cell_text(v) for v in sheet.rows[r]]
+            below += [""] * (len(texts) - len(below))
+            sub = _header_columns(below, known, mapping)
+            name_column = next(c for c, f in columns.items() if f == "name")
+            filled = [c for c, t in enumerate(below) if t]
+            if sub and not below[name_column] and all(c in sub or _norm(below[c]) in ignored for c in filled):
+                columns = {c: f for c, f in columns.items() if c in sub or f not in sub.values()} | sub
+                texts = [b or t for t, b in zip(texts + [""] * (len(below) - len(texts)), below, strict=True)]
+                last = r + 1
+        if len(columns) < 2:
+            continue
+        names = {c: texts[c] for c in range(len(texts)) if texts[c]}
+        unknown = [texts[c] for c in names if c not in columns and _norm(texts[c]) not in ignored]
+        above = [(i, [cell_text(v) for v in sheet.rows[i - 1]]) for i in range(1, r)]
+        serials = {c for c in names if _norm(texts[c]) in {_norm(h) for h in SERIAL_HEADERS}}
+        notes = {}
+        for following in range(last + 1, len(sheet.rows) + 1):
+            note = note_text([cell_text(v) for v in sheet.rows[following - 1]])
+            if note:
+                notes[following] = note
+        return Table(sheet, last, columns, names, unknown, above, serials, notes)
     return None
 
 
