@@ -67,16 +67,22 @@ def test_a_build_failing_while_writing_pages_keeps_the_previous_site(good_site: 
         """
         from pathlib import Path
 
+        from generator.site import render
+
+        draw = render.PageRenderer.draw
         written = 0
 
-        def on_post_page(output, page, config):
-            global written
-            written += 1
-            if written == 5:
-                staged = len(list(Path(config.site_dir).rglob("*.html")))
-                Path(config.config_file_path).with_name("fault.txt").write_text(f"{config.site_dir}\\n{staged}")
-                raise RuntimeError("simulated failure halfway through the pages")
-            return output
+        def on_config(config):
+            def failing_draw(self, spec):
+                global written
+                written += 1
+                if written == 5:
+                    staged = len(list(Path(config.site_dir).rglob("*.html")))
+                    Path(config.config_file_path).with_name("fault.txt").write_text(f"{config.site_dir}\\n{staged}")
+                    raise RuntimeError("simulated failure halfway through the pages")
+                return draw(self, spec)
+
+            render.PageRenderer.draw = failing_draw
         """,
     )
     failed = build(tmp_path)
@@ -111,14 +117,19 @@ def test_a_killed_build_keeps_the_previous_site_and_the_next_build_cleans_up(goo
         """
         import os, signal
 
+        from generator.site import render
+
+        draw = render.PageRenderer.draw
         written = 0
 
-        def on_post_page(output, page, config):
+        def killing_draw(self, spec):
             global written
             written += 1
             if written == 5:
                 os.kill(os.getpid(), signal.SIGKILL)
-            return output
+            return draw(self, spec)
+
+        render.PageRenderer.draw = killing_draw
         """,
     )
     killed = build(tmp_path)

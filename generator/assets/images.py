@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from ..files import atomic_write
+
 # Bump when processing changes, so cached derivatives are remade.
 PIPELINE_VERSION = "4"
 # A phone 375 CSS px wide at 2x or 3x needs 800 or 1200; list thumbnails and
@@ -57,13 +59,6 @@ class ImageSet:
 
     def height_for(self, width: int) -> int:
         return max(1, round(self.height * width / self.width))
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def widths_for(width: int) -> list[int]:
@@ -107,15 +102,15 @@ def render_derivatives(data: bytes, out_dir: str, max_pixels: int) -> dict:
             current = current.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
         buffer = io.BytesIO()
         current.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
-        _atomic_write(out / f"{width}.webp", buffer.getvalue())
+        atomic_write(out / f"{width}.webp", buffer.getvalue())
         buffer = io.BytesIO()
         if alpha:
             current.save(buffer, "PNG", optimize=True)
         else:
             current.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-        _atomic_write(out / f"{width}.{fallback_ext}", buffer.getvalue())
+        atomic_write(out / f"{width}.{fallback_ext}", buffer.getvalue())
     meta = {"width": image.width, "height": image.height, "widths": widths, "fallback": fallback_ext}
-    _atomic_write(out / "meta.json", json.dumps(meta, sort_keys=True).encode())
+    atomic_write(out / "meta.json", json.dumps(meta, sort_keys=True).encode())
     return meta
 
 

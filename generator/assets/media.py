@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from ..files import atomic_write
 from .fonts import cjk_font
 
 # Bump when the processing changes, so cached derivatives are remade.
@@ -52,13 +52,6 @@ def site_path_for(media: str) -> str:
     return media if media.startswith("media/") else f"media/{media}"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 @dataclass
 class MediaCache:
     """Content-addressed cache of processed images under `.cache/media/`."""
@@ -73,7 +66,7 @@ class MediaCache:
         if cached.exists():
             self.reused += 1
             return cached
-        _atomic_write(cached, make_avatar(name, size))
+        atomic_write(cached, make_avatar(name, size))
         self.encoded += 1
         return cached
 

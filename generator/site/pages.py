@@ -1,47 +1,47 @@
 """Step 4, pages: a pure function from the catalog to page specs.
 
-Each spec names the page's source URI (MkDocs turns `stories/2025/x.md` into
-`/stories/2025/x/`), the template that renders it, its title and what the
-template needs. Listings are paginated with a windowed pager, so that no page
-grows with the size of the site.
+Each spec names the page's URL, the template that renders it, its title and
+its context: plain data (`views.py`), everything the template shows and
+nothing it must ask for. The renderer hashes the context, so a page is drawn
+again only when something it shows changed. Listings are paginated with a
+windowed pager, so that no page grows with the size of the site.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from ..assets.charts import bar_chart, column_chart
-from ..commands.reference import TITLE as REFERENCE_TITLE
-from ..commands.reference import field_reference_markdown
-from ..content.models import Record, Story
+from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from ..text.i18n import strings_for
-from .catalog import Catalog, ServiceField
+from .catalog import Catalog
 from .figures import reported
+from .views import Link, Views
 
 REFERENCE_URI = "guide/fields.md"
 
-# The section pages that the default navigation holds, in order.
-# (UI string key for the title, source URI)
+# The sections of the navigation, in order: (UI string key for the title, URL).
 SECTIONS: list[tuple[str, str]] = [
-    ("home", "index.md"),
-    ("stories", "stories/index.md"),
-    ("volunteers", "volunteers/index.md"),
-    ("organizations", "organizations/index.md"),
-    ("projects", "projects/index.md"),
-    ("themes", "themes/index.md"),
-    ("features", "features/index.md"),
-    ("honors", "honors/index.md"),
-    ("fields", "fields/index.md"),
-    ("data", "data/index.md"),
+    ("home", ""),
+    ("stories", "stories/"),
+    ("volunteers", "volunteers/"),
+    ("organizations", "organizations/"),
+    ("projects", "projects/"),
+    ("themes", "themes/"),
+    ("features", "features/"),
+    ("honors", "honors/"),
+    ("fields", "fields/"),
+    ("data", "data/"),
 ]
 
 
 def uri_to_url(src_uri: str) -> str:
-    """The directory URL MkDocs gives a source URI (use_directory_urls)."""
+    """The directory URL of a source URI (`stories/2025/x.md` -> `stories/2025/x/`)."""
     if src_uri == "index.md":
         return ""
     if src_uri.endswith("/index.md"):
@@ -73,28 +73,25 @@ class Pagination:
 
 @dataclass(frozen=True)
 class PageSpec:
-    src_uri: str
+    """One page: where it goes, how it is drawn, and everything it shows."""
+
+    url: str  # site-relative directory URL: "" for the home page, "stories/2025/x/"
     template: str
     title: str
     kind: str
-    markdown: str = ""
-    record: Record | None = None
-    items: Sequence[Any] = ()
-    pagination: Pagination | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    section: str  # the navigation section it belongs to (its tab is marked)
+    context: dict[str, Any] = field(default_factory=dict)
+    body: str = ""  # Markdown shown as page.content
+    source: str = ""  # the file the body comes from (links to .md files are relative to it)
     description: str = ""
+    lastmod: dt.date | None = None  # for sitemap.xml: the record's own date
+    image: str | None = None  # a published picture for og:image (site path)
+    draft: bool = False
 
-    @property
-    def url(self) -> str:
-        return uri_to_url(self.src_uri)
 
-
-def _page_uri(base: str, number: int) -> str:
-    """`stories/index.md` -> `stories/page/2.md` for page 2."""
-    if number == 1:
-        return base
-    folder = base[: -len("index.md")] if base.endswith("index.md") else base[: -len(".md")] + "/"
-    return f"{folder}page/{number}.md"
+def _page_url(base: str, number: int) -> str:
+    """`stories/` -> `stories/page/2/` for page 2."""
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def _window(number: int, total: int, base: str) -> tuple[PageLink | None, ...]:
@@ -104,7 +101,7 @@ def _window(number: int, total: int, base: str) -> tuple[PageLink | None, ...]:
     for n in wanted:
         if n - previous > 1:
             links.append(None)
-        links.append(PageLink(n, uri_to_url(_page_uri(base, n)), n == number))
+        links.append(PageLink(n, _page_url(base, n), n == number))
         previous = n
     return tuple(links)
 
@@ -117,214 +114,384 @@ def paginate(
     template: str,
     title: str,
     kind: str,
-    extra: dict[str, Any] | None = None,
+    section: str,
+    page_suffix: str,
+    context: dict[str, Any] | None = None,
+    first_page: dict[str, Any] | None = None,
     description: str = "",
-    record: Record | None = None,
-    markdown: str = "",
-    page_suffix: str = "（第 {n} 页）",
-) -> list[PageSpec]:
-    """One spec per page of `items`; page 1 at `base`, page n at `…/page/n/`."""
+    body: str = "",
+) -> Iterator[PageSpec]:
+    """One spec per page of `items`; page 1 at `base`, page n at `base/page/n/`.
+
+    `first_page` holds what only page 1 shows (a field's projects and people).
+    """
     total = max(1, math.ceil(len(items) / size))
-    specs = []
     for number in range(1, total + 1):
-        chunk = items[(number - 1) * size : number * size]
         pagination = Pagination(
             number=number,
             total=total,
             count=len(items),
             links=_window(number, total, base),
-            previous=uri_to_url(_page_uri(base, number - 1)) if number > 1 else None,
-            next=uri_to_url(_page_uri(base, number + 1)) if number < total else None,
+            previous=_page_url(base, number - 1) if number > 1 else None,
+            next=_page_url(base, number + 1) if number < total else None,
             first_item=(number - 1) * size + 1,
         )
-        page_title = title if number == 1 else title + page_suffix.format(n=number)
-        specs.append(
-            PageSpec(
-                _page_uri(base, number),
-                template,
-                page_title,
-                kind,
-                markdown=markdown if number == 1 else "",
-                record=record,
-                items=chunk,
-                pagination=pagination,
-                extra=dict(extra or {}),
-                description=description,
-            )
+        page_context = {**(context or {}), **(first_page or {} if number == 1 else {})}
+        page_context.update(items=items[(number - 1) * size : number * size], pagination=pagination)
+        yield PageSpec(
+            _page_url(base, number),
+            template,
+            title if number == 1 else title + page_suffix.format(n=number),
+            kind,
+            section,
+            page_context,
+            body=body if number == 1 else "",
+            description=description,
         )
-    return specs
 
 
-def story_uri(story: Story) -> str:
-    return f"stories/{story.year}/{story.id}.md"
+class SiteAddress:
+    """Absolute addresses and QR codes of pages, for sharing (site_url may be empty)."""
+
+    def __init__(self, site_url: str, qr: Callable[[str], tuple[int, str]] | None = None) -> None:
+        self.site_url = site_url
+        self._qr = qr
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.site_url, url) if self.site_url else ""
+
+    def qr(self, url: str) -> tuple[int, str] | None:
+        return self._qr(self.absolute(url)) if self.site_url and self._qr else None
 
 
-def record_uri(record: Record) -> str:
-    if isinstance(record, Story):
-        return story_uri(record)
-    return f"{record.folder}/{record.id}.md"
-
-
-def build_pages(catalog: Catalog) -> list[PageSpec]:
-    """Every generated page of the site."""
+def build_pages(catalog: Catalog, views: Views, address: SiteAddress, site_name: str) -> Iterator[PageSpec]:
+    """Every generated page of the site, one spec at a time."""
     s = catalog.settings
     t = strings_for(s.language)
-    more = {"page_suffix": t["page_suffix"]}
-    pages: list[PageSpec] = [
-        PageSpec(
-            "index.md",
-            "home.html",
-            t["home"],
-            "home",
-            description=s.slogan,
-            extra={
-                "featured": catalog.featured_stories(3),
-                "latest": list(catalog.stories[:6]),
-                "honors": list(catalog.honors.values())[:3],
-                "figures": catalog.figures(),
-                "home_figures": [r for r in reported(catalog.reported_figures) if r.series.home],
-                "key_dates": catalog.next_key_dates(s.build_date),
-                "current_features": catalog.current_features(s.build_date),
-            },
-        )
-    ]
+    suffix = t["page_suffix"]
+
+    def share(record: Record, title: str, summary: str, kind_key: str, image: str | None) -> dict[str, Any]:
+        """What the share tools and the on-device poster show (theme/partials/share.html)."""
+        return {
+            "title": title,
+            "summary": summary,
+            "kind": t[kind_key],
+            "image": image,
+            "url": address.absolute(record.url),
+            "qr": address.qr(record.url),
+            "site_name": site_name,
+        }
+
+    # Home.
+    yield PageSpec(
+        "",
+        "home.html",
+        t["home"],
+        "home",
+        "home",
+        {
+            "slogan": s.slogan,
+            "featured": views.story_cards(catalog.featured_stories(3)),
+            "latest": views.story_cards(catalog.stories[:6]),
+            "honors": [views.honor_line(h) for h in list(catalog.honors.values())[:3]],
+            "figures": catalog.figures(),
+            "home_figures": [r for r in reported(catalog.reported_figures) if r.series.home],
+            "key_dates": catalog.next_key_dates(s.build_date),
+            "current_features": [views.feature_card(f) for f in catalog.current_features(s.build_date)],
+        },
+        description=s.slogan,
+    )
 
     # Stories: all, by year, and one page each.
     years = catalog.story_years()
-    pages += paginate(
-        "stories/index.md",
-        catalog.stories,
-        s.page_size,
-        template="stories.html",
-        title=t["stories"],
-        kind="stories",
-        extra={"years": years, "year": None},
-        description=t["desc_stories"],
-        **more,
-    )
+    story_cards = views.story_cards(catalog.stories)
+    yield from paginate(
+        "stories/", story_cards, s.page_size, template="stories.html", title=t["stories"], kind="stories", section="stories",
+        page_suffix=suffix, context={"years": years, "year": None}, description=t["desc_stories"],
+    )  # fmt: skip
     by_year: dict[int, list[Story]] = {}
     for story in catalog.stories:
         by_year.setdefault(story.year, []).append(story)
     for year, stories in by_year.items():
-        pages += paginate(
-            f"stories/{year}/index.md",
-            stories,
-            s.page_size,
-            template="stories.html",
-            title=t["year_stories"].format(year=year),
-            kind="stories",
-            extra={"years": years, "year": year},
-            **more,
-        )
+        yield from paginate(
+            f"stories/{year}/", views.story_cards(stories), s.page_size, template="stories.html",
+            title=t["year_stories"].format(year=year), kind="stories", section="stories", page_suffix=suffix,
+            context={"years": years, "year": year},
+        )  # fmt: skip
     for story in catalog.stories:
-        pages.append(
-            PageSpec(
-                story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""
-            )
-        )
+        yield story_page(catalog, views, story, share)
 
     # Volunteers.
-    pages += paginate(
-        "volunteers/index.md",
-        catalog.volunteers_for_listing(),
-        s.roster_page_size,
-        template="volunteers.html",
-        title=t["volunteers"],
-        kind="volunteers",
-        description=t["desc_volunteers"],
-        **more,
-    )
-    for v in catalog.volunteers.values():
-        pages.append(PageSpec(record_uri(v), "volunteer.html", v.name, "volunteer", markdown=v.bio, record=v, description=v.headline or ""))
+    yield from paginate(
+        "volunteers/", views.person_cards(catalog.volunteers_for_listing()), s.roster_page_size, template="volunteers.html",
+        title=t["volunteers"], kind="volunteers", section="volunteers", page_suffix=suffix, description=t["desc_volunteers"],
+    )  # fmt: skip
+    for volunteer in catalog.volunteers.values():
+        yield volunteer_page(catalog, views, volunteer, share)
 
     # Organisations, projects, themes.
-    for folder, title, listing, detail, records, kind in (
-        ("organizations", t["organizations"], "organizations.html", "organization.html", catalog.organizations, "organization"),
-        ("projects", t["projects"], "projects.html", "project.html", catalog.projects, "project"),
-        ("themes", t["themes"], "themes.html", "theme.html", catalog.themes, "theme"),
-    ):
-        ordered = (
-            catalog.by_name(records.values())
-            if kind != "theme"
-            else sorted(records.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True)
-        )
-        pages += paginate(f"{folder}/index.md", ordered, s.roster_page_size, template=listing, title=title, kind=f"{kind}s", **more)
-        for record in records.values():
-            pages.append(
-                PageSpec(
-                    record_uri(record),
-                    detail,
-                    record.display_name,
-                    kind,
-                    markdown=record.body,
-                    record=record,
-                    description=record.summary or "",
-                )
-            )  # type: ignore[attr-defined]
+    yield from paginate(
+        "organizations/", [(views.record_card(o), " · ".join(p for p in (o.kind, o.region) if p)) for o in catalog.by_name(catalog.organizations.values())],
+        s.roster_page_size, template="organizations.html", title=t["organizations"], kind="organizations", section="organizations", page_suffix=suffix,
+    )  # fmt: skip
+    for organization in catalog.organizations.values():
+        yield organization_page(catalog, views, organization)
+    yield from paginate(
+        "projects/", [(views.record_card(p), p.slogan) for p in catalog.by_name(catalog.projects.values())],
+        s.roster_page_size, template="projects.html", title=t["projects"], kind="projects", section="projects", page_suffix=suffix,
+    )  # fmt: skip
+    for project in catalog.projects.values():
+        yield project_page(catalog, views, project)
+    themes = sorted(catalog.themes.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True)
+    yield from paginate(
+        "themes/", [(views.record_card(th), th.period, th.slogan) for th in themes],
+        s.roster_page_size, template="themes.html", title=t["themes"], kind="themes", section="themes", page_suffix=suffix,
+    )  # fmt: skip
+    for theme in catalog.themes.values():
+        yield theme_page(catalog, views, theme)
 
     # Features (专题): newest first, each a long read in its written order.
-    pages += paginate(
-        "features/index.md",
-        list(catalog.features.values()),
-        s.roster_page_size,
-        template="features.html",
-        title=t["features"],
-        kind="features",
-        description=t["desc_features"],
-        **more,
-    )
+    yield from paginate(
+        "features/", [views.feature_card(f) for f in catalog.features.values()], s.roster_page_size, template="features.html",
+        title=t["features"], kind="features", section="features", page_suffix=suffix, description=t["desc_features"],
+    )  # fmt: skip
     for feature in catalog.features.values():
-        pages.append(
-            PageSpec(
-                record_uri(feature),
-                "feature.html",
-                feature.title,
-                "feature",
-                markdown=feature.intro,
-                record=feature,
-                description=feature.subtitle or "",
-            )
-        )
+        yield feature_page(catalog, views, feature)
 
     # Columns (栏目): an index, and one paginated page per column.
-    pages.append(PageSpec("columns/index.md", "columns.html", t["columns"], "columns", items=catalog.columns))
+    yield PageSpec(
+        "columns/", "columns.html", t["columns"], "columns", "stories",
+        {"items": [(Link(c.name, c.url), len(catalog.column_stories(c.slug))) for c in catalog.columns]},
+    )  # fmt: skip
     for column in catalog.columns:
-        pages += paginate(
-            f"columns/{column.slug}.md",
-            catalog.column_stories(column.slug),
-            s.page_size,
-            template="column.html",
-            title=column.name,
-            kind="column",
-            extra={"column": column},
+        yield from paginate(
+            column.url, views.story_cards(catalog.column_stories(column.slug)), s.page_size, template="column.html", title=column.name,
+            kind="column", section="stories", page_suffix=suffix, context={"column": Link(column.name, column.url)},
             description=t["desc_column"].format(name=column.name),
-            **more,
-        )
+        )  # fmt: skip
 
     # Honours: one index grouped by year and level, one page per list.
-    pages.append(
-        PageSpec(
-            "honors/index.md", "honors.html", t["honors"], "honors", extra={"years": catalog.honors_by_year()}, description=t["desc_honors"]
-        )
-    )
+    yield PageSpec(
+        "honors/", "honors.html", t["honors"], "honors", "honors",
+        {"years": [(year, [(level, [views.honor_line(h) for h in honors]) for level, honors in levels]) for year, levels in catalog.honors_by_year()]},
+        description=t["desc_honors"],
+    )  # fmt: skip
     for honor in catalog.honors.values():
-        pages.append(
-            PageSpec(
-                record_uri(honor), "honor.html", honor.title, "honor", markdown=honor.body, record=honor, description=honor.summary or ""
-            )
-        )
+        yield honor_page(catalog, views, honor)
 
     # The data page: reported figures and figures derived from the content.
-    pages.append(PageSpec("data/index.md", "data.html", t["data"], "data", extra=data_page(catalog), description=t["desc_data"]))
-
-    # The staff guide's field reference, derived from the models.
-    pages.append(PageSpec(REFERENCE_URI, "main.html", REFERENCE_TITLE, "reference", markdown=field_reference_markdown(s)))
+    yield PageSpec("data/", "data.html", t["data"], "data", "data", data_page(catalog), description=t["desc_data"])
 
     # Service fields: an index, and one page per field with its stories paginated.
-    pages.append(PageSpec("fields/index.md", "fields.html", t["fields"], "fields", items=catalog.fields))
+    yield PageSpec(
+        "fields/", "fields.html", t["fields"], "fields", "fields",
+        {"items": [(Link(f.name, f.url), len(catalog.field_stories(f.slug)), len(catalog.field_volunteers(f.slug))) for f in catalog.fields]},
+    )  # fmt: skip
     for f in catalog.fields:
-        pages += _field_pages(catalog, f)
-    return pages
+        people = catalog.field_volunteers(f.slug)
+        yield from paginate(
+            f.url, views.story_cards(catalog.field_stories(f.slug)), s.page_size, template="field.html", title=f.name, kind="field",
+            section="fields", page_suffix=suffix, context={"field": Link(f.name, f.url)},
+            first_page={
+                "volunteers": views.person_cards(people[:12]),
+                "volunteer_count": len(people),
+                "projects": [(views.record_card(p), p.slogan) for p in catalog.field_projects(f.slug)],
+                "organizations": views.links(catalog.field_organizations(f.slug)),
+            },
+            description=t["desc_field"].format(name=f.name),
+        )  # fmt: skip
+
+
+def story_page(catalog: Catalog, views: Views, story: Story, share: Callable[..., dict]) -> PageSpec:
+    picture = views.picture(story.cover)
+    context = {
+        "story": {
+            "title": story.title,
+            "date": story.date,
+            "year": story.year,
+            "source": story.source,
+            "source_url": story.source_url,
+            "author": story.author,
+            "editor": story.editor,
+            "summary": story.summary,
+            "cover": picture,
+            "cover_alt": story.cover_alt,
+            "tags": tuple(story.tags),
+            "region": story.region,
+            "characters": catalog.character_count(story),
+            "minutes": catalog.reading_minutes(story),
+            "fields": views.field_links(story),
+        },
+        "people": views.person_cards(catalog.volunteers_in(story)),
+        "places": [(Link(p.feature.title, p.feature.url), views.link(p.previous), views.link(p.next)) for p in catalog.features_of(story)],
+        "column": (lambda c: Link(c.name, c.url) if c else None)(catalog.column_of(story)),
+        "organizations": views.links(catalog.organizations_in(story)),
+        "project": views.link(catalog.project_of(story)),
+        "theme": views.link(catalog.theme_of(story)),
+        "newer": views.link(catalog.newer_story(story)),
+        "older": views.link(catalog.older_story(story)),
+        "related": views.story_cards(catalog.related_stories(story)),
+        "share": share(story, story.title, story.summary or "", "kind_story", picture.largest if picture else None),
+    }
+    return PageSpec(
+        story.url, "story.html", story.title, "story", "stories", context, body=story.body, source=story.file,
+        description=story.summary or "", lastmod=story.date, image=picture.largest if picture else None, draft=story.draft,
+    )  # fmt: skip
+
+
+def volunteer_page(catalog: Catalog, views: Views, v: Volunteer, share: Callable[..., dict]) -> PageSpec:
+    card = views.person_card(v)
+    t = views.t
+    context = {
+        "person": card,
+        "facts": {
+            "region": v.region,
+            "unit": v.unit,
+            "position": v.position,
+            "organization": views.link(catalog.organization_of(v)),
+            "hours": v.service_hours if v.service_hours else None,
+            "since": v.since,
+        },
+        "fields": views.field_links(v),
+        "quote": v.quote,
+        "footprints": [
+            (year, [(t["kind_honor"] if kind == "honor" else t["kind_story"], Link(item.display_name, item.url)) for kind, item in entries])
+            for year, entries in catalog.timeline_of(v)
+        ],
+        "share": share(
+            v,
+            v.name,
+            " ".join(p for p in (v.headline or "", f"“{v.quote}”" if v.quote else "") if p),
+            "kind_volunteer",
+            card.portrait.largest if v.photo else None,
+        ),
+    }
+    latest = max([s.date for s in catalog.stories_of(v)] + [e.honor.date for e in catalog.honors_of(v)], default=None)
+    return PageSpec(
+        v.url, "volunteer.html", v.name, "volunteer", "volunteers", context, body=v.bio, source=v.file,
+        description=v.headline or "", lastmod=latest, image=card.portrait.largest if v.photo else None, draft=v.draft,
+    )  # fmt: skip
+
+
+def organization_page(catalog: Catalog, views: Views, o: Organization) -> PageSpec:
+    context = {
+        "record": {
+            "name": o.name,
+            "summary": o.summary,
+            "logo": views.picture(o.logo),
+            "logo_alt": o.logo_alt or o.name,
+            "kind": o.kind,
+            "region": o.region,
+            "founded": o.founded,
+            "members": o.members,
+            "phone": o.phone,
+        },
+        "fields": views.field_links(o),
+        "projects_by_year": [
+            (year, [(views.record_card(p), p.slogan) for p in projects]) for year, projects in catalog.projects_by_start_year(o)
+        ],
+        "people": views.person_cards(catalog.volunteers_of(o)),
+        "honors": views.honor_mentions(catalog.honors_of(o)),
+        "stories": views.story_cards(catalog.stories_of(o)),
+    }
+    picture = views.picture(o.logo)
+    return PageSpec(
+        o.url, "organization.html", o.name, "organization", "organizations", context, body=o.body, source=o.file,
+        description=o.summary or "", image=picture.largest if picture else None, draft=o.draft,
+    )  # fmt: skip
+
+
+def project_page(catalog: Catalog, views: Views, p: Project) -> PageSpec:
+    picture = views.picture(p.cover)
+    metrics = p.metrics.model_dump() if p.metrics else {}
+    context = {
+        "record": {
+            "name": p.name,
+            "slogan": p.slogan,
+            "cover": picture,
+            "cover_alt": p.cover_alt or p.name,
+            "summary": p.summary,
+            "organization": views.link(catalog.organization_of(p)),
+            "status": p.status,
+            "started": p.started,
+            "region": p.region,
+            "beneficiaries": tuple(p.beneficiaries),
+            "metrics": [
+                (key, metrics.get(key)) for key in ("volunteers", "hours", "beneficiaries", "activities") if metrics.get(key) is not None
+            ],
+        },
+        "fields": views.field_links(p),
+        "themes": views.links(catalog.themes_of(p)),
+        "honors": views.honor_mentions(catalog.honors_of(p)),
+        "stories": views.story_cards(catalog.stories_of(p)),
+    }
+    return PageSpec(
+        p.url, "project.html", p.name, "project", "projects", context, body=p.body, source=p.file,
+        description=p.summary or "", image=picture.largest if picture else None, draft=p.draft,
+    )  # fmt: skip
+
+
+def theme_page(catalog: Catalog, views: Views, th: Theme) -> PageSpec:
+    picture = views.picture(th.cover)
+    context = {
+        "record": {
+            "name": th.name,
+            "slogan": th.slogan,
+            "cover": picture,
+            "cover_alt": th.cover_alt or th.name,
+            "summary": th.summary,
+            "period": th.period,
+            "organizers": [(o.name, o.record.url if o.record else None) for o in catalog.organizers_of(th)],
+            "phases": tuple(th.phases),
+            "activities": tuple(th.activities),
+        },
+        "projects": [(views.record_card(p), p.slogan) for p in catalog.projects_of(th)],
+        "stories": views.story_cards(catalog.stories_of(th)),
+    }
+    return PageSpec(
+        th.url, "theme.html", th.name, "theme", "themes", context, body=th.body, source=th.file,
+        description=th.summary or "", image=picture.largest if picture else None, draft=th.draft,
+    )  # fmt: skip
+
+
+def honor_page(catalog: Catalog, views: Views, h: Honor) -> PageSpec:
+    context = {
+        "record": {
+            "title": h.title,
+            "level": h.level,
+            "awarded_by": h.awarded_by,
+            "date": h.date,
+            "document": h.document,
+            "summary": h.summary,
+            "pdf": f"share/honors/{h.id}.pdf",
+        },
+        "categories": views.roll(h),
+    }
+    return PageSpec(
+        h.url, "honor.html", h.title, "honor", "honors", context, body=h.body, source=h.file,
+        description=h.summary or "", lastmod=h.date, draft=h.draft,
+    )  # fmt: skip
+
+
+def feature_page(catalog: Catalog, views: Views, f: Feature) -> PageSpec:
+    picture = views.picture(f.banner)
+    context = {
+        "record": {
+            "title": f.title,
+            "subtitle": f.subtitle,
+            "banner": picture,
+            "banner_alt": f.banner_alt or f.title,
+            "period": f.period,
+            "organizer": f.organizer,
+            "story_count": catalog.feature_story_count(f),
+            "closing": f.closing,
+        },
+        "sections": [(s.heading, s.text, views.story_cards(s.stories), s.after) for s in catalog.feature_sections(f)],
+    }
+    return PageSpec(
+        f.url, "feature.html", f.title, "feature", "features", context, body=f.intro, source=f.file,
+        description=f.subtitle or "", lastmod=f.period.start if f.period else None, image=picture.largest if picture else None, draft=f.draft,
+    )  # fmt: skip
 
 
 def _point_label(day: dt.date, t: Any) -> str:
@@ -368,27 +535,6 @@ def data_page(catalog: Catalog) -> dict[str, Any]:
         "reported": reported_figures,
         "charts": reported_charts + [c for c in derived if c.bars],
         "figures": catalog.figures(),
+        "honor_levels": tuple(catalog.settings.honor_levels),
         "honor_table": catalog.honors_per_year_and_level(),
     }
-
-
-def _field_pages(catalog: Catalog, f: ServiceField) -> list[PageSpec]:
-    extra = {
-        "field": f,
-        "volunteers": catalog.field_volunteers(f.slug)[:12],
-        "volunteer_count": len(catalog.field_volunteers(f.slug)),
-        "projects": catalog.field_projects(f.slug),
-        "organizations": catalog.field_organizations(f.slug),
-    }
-    t = strings_for(catalog.settings.language)
-    return paginate(
-        f"fields/{f.slug}.md",
-        catalog.field_stories(f.slug),
-        catalog.settings.page_size,
-        template="field.html",
-        title=f.name,
-        kind="field",
-        extra=extra,
-        description=t["desc_field"].format(name=f.name),
-        page_suffix=t["page_suffix"],
-    )

@@ -5,11 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import markdown
-from markupsafe import Markup
-
-from ..assets.media import site_path_for
-
 
 def cn_date(value: dt.date | None) -> str:
     """2025-03-05 -> 2025年3月5日"""
@@ -40,33 +35,9 @@ def number_short(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def media(path: str) -> str:
-    """A content media path -> its published path."""
-    return site_path_for(path)
-
-
-def portrait(volunteer: Any) -> str:
-    """The published photo of a volunteer, or the generated avatar."""
-    return site_path_for(volunteer.photo) if volunteer.photo else f"media/avatars/{volunteer.id}.png"
-
-
-_MARKDOWN_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition"]
-
-
-def markdown_filter(text: str | None) -> Markup:
-    """Render a Markdown field (a feature's section text) to HTML."""
-    if not text:
-        return Markup("")
-    return Markup(markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS))
-
-
-def register_filters(env: Any, image_lookup: Any = None) -> None:
+def register_filters(env: Any) -> None:
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
     env.filters["hours"] = hours
     env.filters["number"] = number
-    env.filters["media"] = media
     env.filters["number_short"] = number_short
-    env.filters["portrait"] = portrait
-    env.filters["markdown"] = markdown_filter
-    env.filters["image_set"] = image_lookup or (lambda path: None)

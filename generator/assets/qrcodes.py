@@ -1,0 +1,46 @@
+"""QR codes of pages, remembered between builds in `.cache/qr.json`.
+
+A page's QR code is drawn inline as an SVG path; making one costs ~0.1 ms,
+but thousands of them add up, so each address's path is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .share import qr_path
+
+
+class QrCodes:
+    def __init__(self, cache_file: Path) -> None:
+        self.cache_file = cache_file
+        self.changed = False
+        self.used: set[str] = set()
+        try:
+            stored = json.loads(cache_file.read_text(encoding="utf-8"))
+            self.codes = {url: (int(entry[0]), str(entry[1])) for url, entry in stored.items()}
+        except (OSError, ValueError, TypeError, AttributeError, IndexError):
+            self.codes: dict[str, tuple[int, str]] = {}  # no cache yet, or an unreadable one: recompute
+
+    def __call__(self, url: str) -> tuple[int, str]:
+        """(modules per side, SVG path) of the QR code leading to `url`."""
+        self.used.add(url)
+        code = self.codes.get(url)
+        if code is None:
+            code = self.codes[url] = qr_path(url)
+            self.changed = True
+        return code
+
+    def save(self) -> None:
+        """Keep the codes this build used, if any was new or one was dropped."""
+        if not self.changed and set(self.codes) == self.used:
+            return
+        kept = {url: self.codes[url] for url in sorted(self.used)}
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_file.with_name(f".{self.cache_file.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.cache_file)
+        self.codes, self.changed = kept, False
+        self.used = set()

@@ -1,0 +1,177 @@
+"""Steps 5 and 6 for one build: published media, pages, feed, sitemap, search index.
+
+The engine (the MkDocs plugin today) calls these with what only it has: its
+Jinja environment, the chrome around our content, the folder to write into.
+Everything else is decided here from the catalog, so that a build without
+MkDocs needs only another engine adapter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from ..assets.images import ImagePipeline, ImageSet
+from ..assets.media import MediaCache
+from ..assets.qrcodes import QrCodes
+from ..assets.roll_pdf import honor_sheet_file
+from ..assets.sharing import honor_sheet
+from ..content.settings import Settings
+from ..content.validate import body_images, media_fields, resolve_media
+from ..files import atomic_write, link_or_copy
+from ..text.i18n import strings_for
+from .bodies import Bodies, Resolver, Target
+from .catalog import Catalog
+from .pages import PageSpec, SiteAddress, build_pages
+from .render import PageRenderer, RenderStats
+from .views import Views
+
+log = logging.getLogger("mkdocs.plugins.leifeng")
+
+
+class SiteBuilder:
+    """One build's catalog turned into files; long-lived caches live in `cache_dir`."""
+
+    def __init__(
+        self, settings: Settings, catalog: Catalog, cache_dir: Path, images: ImagePipeline, media: MediaCache, qr: QrCodes
+    ) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.cache_dir = cache_dir
+        self.images = images
+        self.media = media
+        self.qr = qr
+        self.t = strings_for(settings.language)
+        self.image_sets: dict[str, ImageSet] = {}
+        self.published: dict[str, Path] = {}  # site path -> cached file
+        self.views: Views | None = None
+
+    # --- media ----------------------------------------------------------------
+
+    def image_sources(self) -> dict[str, Path]:
+        """Content media path -> file, for every image a published page shows."""
+        wanted: dict[str, Path] = {}
+        for record in self.catalog.all_records():
+            for _, value in media_fields(record):
+                path = resolve_media(self.settings, value)
+                if path is not None:
+                    wanted.setdefault(value, path)
+            for value in body_images(record):
+                path = resolve_media(self.settings, value)
+                if path is not None and value.startswith("media/"):
+                    wanted.setdefault(value, path)
+        return wanted
+
+    def prepare_media(self, site_name: str) -> None:
+        """Image variants, avatars and honour-roll PDFs, made or found in the cache."""
+        self.image_sets, published = self.images.prepare(self.image_sources())
+        for volunteer in self.catalog.volunteers.values():
+            if not volunteer.photo:
+                published[f"media/avatars/{volunteer.id}.png"] = self.media.avatar(volunteer.name)
+        for honor in self.catalog.honors.values():
+            published[f"share/honors/{honor.id}.pdf"] = honor_sheet_file(honor_sheet(self.catalog, honor, site_name), self.cache_dir)
+        self.published.update(published)
+        self.views = Views(self.catalog, self.image_sets, self.t)
+
+    def add_published(self, files: dict[str, Path]) -> None:
+        self.published.update(files)
+
+    def link_media(self, site_dir: Path) -> None:
+        for site_path, source in sorted(self.published.items()):
+            link_or_copy(source, site_dir / site_path)
+
+    # --- pages ----------------------------------------------------------------
+
+    def resolver(self) -> Resolver:
+        assert self.views is not None
+        records = {(r.record_type, r.id): Target(r.display_name, r.url) for r in self.catalog.all_records()}
+        story_files = {s.file: s.url for s in self.catalog.stories}
+        return Resolver(records, story_files, self.views.picture)
+
+    def pages(self, site_name: str, site_url: str) -> Iterator[PageSpec]:
+        assert self.views is not None, "prepare_media first"
+        address = SiteAddress(site_url, self.qr if site_url else None)
+        return build_pages(self.catalog, self.views, address, site_name)
+
+    def render_pages(
+        self,
+        site_dir: Path,
+        env: Any,
+        chrome: Callable[[PageSpec, str, list], dict],
+        markdown: tuple[list, dict],
+        shared: str,
+        site_name: str,
+        site_url: str,
+    ) -> tuple[RenderStats, list[PageSpec]]:
+        """Every generated page into `site_dir`; returns what the sitemap needs."""
+        bodies = Bodies(markdown[0], markdown[1], self.resolver())
+        env.filters["markdown"] = _markdown_filter(bodies)
+        renderer = PageRenderer(env, chrome, bodies, self.cache_dir / "pages", shared)
+        listed: list[PageSpec] = []
+
+        def keep(specs: Iterator[PageSpec]) -> Iterator[PageSpec]:
+            for spec in specs:
+                listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
+                yield spec
+
+        stats = renderer.render(keep(self.pages(site_name, site_url)), site_dir)
+        self.qr.save()
+        return stats, listed
+
+
+class _SitemapEntry:
+    __slots__ = ("url", "lastmod", "draft")
+
+    def __init__(self, url: str, lastmod: dt.date | None, draft: bool) -> None:
+        self.url, self.lastmod, self.draft = url, lastmod, draft
+
+
+def _markdown_filter(bodies: Bodies) -> Callable:
+    """`{{ text | markdown }}` in a template: staff's Markdown on the page being drawn."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    @pass_context
+    def markdown(context: Any, text: str | None) -> Markup:
+        page = context.get("page")
+        html, _ = bodies.convert(text or "", getattr(page, "url", "") or "")
+        return Markup(html)
+
+    return markdown
+
+
+def write_sitemap(site_dir: Path, site_url: str, entries: list[Any], extra_urls: list[str]) -> None:
+    """sitemap.xml: every published page, with the record's own date where it has one."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    seen: set[str] = set()
+    for url, lastmod in sorted([(e.url, e.lastmod) for e in entries if not e.draft] + [(u, None) for u in extra_urls]):
+        if url in seen:
+            continue
+        seen.add(url)
+        lines.append(
+            f"  <url><loc>{escape(base + url)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>"
+        )
+    lines.append("</urlset>")
+    atomic_write(site_dir / "sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def timed(label: str) -> Callable:
+    """Log how long a step took (debug level)."""
+
+    def wrap(function: Callable) -> Callable:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                log.debug(f"{label}: {time.perf_counter() - started:.2f} s")
+
+        return run
+
+    return wrap

@@ -1,0 +1,118 @@
+"""Step 5, render: each page drawn once, and again only when its inputs change.
+
+A page's inputs are its spec (URL, template, title, plain context, Markdown
+body and what the body refers to) and what every page shares: the templates,
+the site's settings and navigation (the `fingerprint`). Their hash names the
+rendered file in `.cache/pages/`; a page whose hash is already there is not
+drawn, only linked into the site. Cached files are written once under a new
+name and never changed in place, so a hard link into the site is as good as
+a copy and costs no bytes.
+
+Pages are streamed: each is drawn, written and forgotten, so memory does not
+grow with the site. The engine (MkDocs today) supplies the Jinja environment
+and the chrome: everything around our content that its theme needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..files import atomic_write, link_or_copy
+from .bodies import Bodies
+from .pages import PageSpec
+
+# Bump when what a cached page depends on changes in a way no input shows.
+FORMAT = "1"
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hash of what every page shares (templates, settings, navigation...)."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+
+
+def template_digest(folders: Iterable[str | Path]) -> str:
+    """A hash of every template and partial in the theme folders, in search order."""
+    digest = hashlib.blake2b(digest_size=20)
+    for folder in folders:
+        root = Path(folder)
+        for path in sorted(root.rglob("*.html")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class RenderStats:
+    drawn: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    urls: list[str] = field(default_factory=list)
+
+
+class PageRenderer:
+    """Draws page specs with the engine's Jinja environment, through the page cache."""
+
+    def __init__(
+        self,
+        env: Any,
+        chrome: Callable[[PageSpec, str, list], dict],
+        bodies: Bodies,
+        cache_dir: Path,
+        shared: str,
+    ) -> None:
+        self.env = env
+        self.chrome = chrome
+        self.bodies = bodies
+        self.cache_dir = cache_dir
+        self.shared = shared
+
+    def key(self, spec: PageSpec) -> str:
+        """The hash of everything the page shows."""
+        texts = "\n".join(t for t in (spec.body, *spec.context.get("markdown_texts", ())) if t)
+        refers_to = self.bodies.resolver.inputs(texts, spec.source) if texts else ()
+        data = pickle.dumps((FORMAT, self.shared, spec, refers_to), protocol=5)
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    def draw(self, spec: PageSpec) -> bytes:
+        content, toc = self.bodies.convert(spec.body, spec.url, spec.source)
+        context = self.chrome(spec, content, toc)
+        context.update(spec.context)
+        context["spec"] = spec
+        return self.env.get_template(spec.template).render(context).encode("utf-8")
+
+    def render(self, specs: Iterable[PageSpec], site_dir: Path) -> RenderStats:
+        """Draw what changed, link everything into `site_dir`; forget cached pages no longer used."""
+        started = time.perf_counter()
+        stats = RenderStats()
+        used: set[str] = set()
+        for spec in specs:
+            key = self.key(spec)
+            cached = self.cache_dir / key[:2] / f"{key}.html"
+            if cached.is_file():
+                stats.reused += 1
+            else:
+                atomic_write(cached, self.draw(spec))
+                stats.drawn += 1
+            used.add(key)
+            link_or_copy(cached, site_dir / spec.url / "index.html")
+            stats.urls.append(spec.url)
+        self._forget(used)
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _forget(self, used: set[str]) -> None:
+        if not self.cache_dir.is_dir():
+            return
+        for folder in self.cache_dir.iterdir():
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                if entry.name.endswith(".html") and entry.name[:-5] not in used:
+                    os.remove(entry.path)
