@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -159,19 +158,3 @@ def write_sitemap(site_dir: Path, site_url: str, entries: list[Any], extra_urls:
         )
     lines.append("</urlset>")
     atomic_write(site_dir / "sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
-
-
-def timed(label: str) -> Callable:
-    """Log how long a step took (debug level)."""
-
-    def wrap(function: Callable) -> Callable:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                log.debug(f"{label}: {time.perf_counter() - started:.2f} s")
-
-        return run
-
-    return wrap

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..assets.images import ImageSet, Variant
 from ..assets.media import site_path_for
@@ -256,18 +255,3 @@ class Views:
             )
             for category in self.catalog.honor_categories(honor)
         ]
-
-
-def plain(value: Any) -> Any:
-    """A view as nested dicts, lists and text (for JSON: the wechat page, tests)."""
-    from dataclasses import fields, is_dataclass
-
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
