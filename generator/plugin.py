@@ -40,6 +40,7 @@ from .site import feed
 from .site.catalog import Catalog
 from .site.pages import REFERENCE_URI, SECTIONS, PageSpec, build_pages
 from .site.templating import register_filters
+from .site.wechat import qr_files
 from .text.i18n import strings_for
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
@@ -254,6 +255,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         site_url = self.site_url
         if not site_url:
             log.warning("mkdocs.yml 没有设置 site_url：不生成分享海报和二维码（二维码需要网页的完整地址）")
+        published.update(qr_files((s.extra["wechat"] for s in self.specs.values() if s.kind == "wechat"), site_url, self.cache_dir))
         plan = share_plan(self.catalog, config.site_name, site_url, sources, avatars)
         self.share_paths = plan.paths
         published.update(self.share.produce(plan.images))

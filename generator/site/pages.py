@@ -8,6 +8,7 @@ grows with the size of the site.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -21,8 +22,11 @@ from ..content.models import Record, Story
 from ..text.i18n import strings_for
 from .catalog import Catalog, ServiceField
 from .figures import reported
+from .wechat import wechat_page_uri, wechat_page_url, wechat_story
 
 REFERENCE_URI = "guide/fields.md"
+# Front matter of the 公众号 pages (staff tools): no search engine, no sitemap entry, no nav or toc.
+WECHAT_META = "---\nrobots: noindex\nhide: [navigation, toc]\n---\n\n"
 
 # The section pages that the default navigation holds, in order.
 # (UI string key for the title, source URI)
@@ -219,9 +223,34 @@ def build_pages(catalog: Catalog) -> list[PageSpec]:
     for story in catalog.stories:
         pages.append(
             PageSpec(
-                story_uri(story), "story.html", story.title, "story", markdown=story.body, record=story, description=story.summary or ""
+                story_uri(story),
+                "story.html",
+                story.title,
+                "story",
+                markdown=story.body,
+                record=story,
+                description=story.summary or "",
+                extra={"wechat_url": wechat_page_url(story.id)} if s.wechat_link else {},
             )
         )
+
+    # 公众号 copies of the stories, and their list (for staff: linked from the guide).
+    wechat_stories = [wechat_story(story, catalog.volunteers_in(story), s.language) for story in catalog.stories]
+    for story, wechat in zip(catalog.stories, wechat_stories, strict=True):
+        title = t["wechat_page_title"].format(title=story.title)
+        pages.append(
+            PageSpec(wechat_page_uri(story.id), "wechat.html", title, "wechat", markdown=WECHAT_META + story.body, extra={"wechat": wechat})
+        )
+    wechat_list = paginate(
+        "wechat/index.md",
+        wechat_stories,
+        s.roster_page_size,
+        template="wechat-list.html",
+        title=t["wechat_list"],
+        kind="wechat-list",
+        **more,
+    )
+    pages += [dataclasses.replace(spec, markdown=WECHAT_META) for spec in wechat_list]
 
     # Volunteers.
     pages += paginate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import markdown
@@ -61,6 +62,8 @@ def markdown_filter(text: str | None) -> Markup:
 
 
 def register_filters(env: Any, image_lookup: Any = None) -> None:
+    from .wechat import article_for_page  # wechat.py formats dates with cn_date above
+
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
     env.filters["hours"] = hours
@@ -70,3 +73,4 @@ def register_filters(env: Any, image_lookup: Any = None) -> None:
     env.filters["portrait"] = portrait
     env.filters["markdown"] = markdown_filter
     env.filters["image_set"] = image_lookup or (lambda path: None)
+    env.filters["wechat_article"] = functools.partial(article_for_page, image_lookup=image_lookup)
