@@ -169,48 +169,50 @@ def _site_base(site_url: str) -> str:
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
-def _prepare_body(body_html: str, base: str) -> str:
-    """The site's rendered body made ready for the editor: one plain <img> per picture, absolute addresses."""
-    soup = BeautifulSoup(body_html, "html.parser")
+def _inline(html: str) -> str:
+    """Styles from the stylesheet into style attributes, with the CSS variables resolved.
+
+    Style sheets inside the body are neither applied nor kept: only ours counts.
+    """
+    return css_inline.inline_fragment(
+        html,
+        _STYLESHEET.read_text(encoding="utf-8"),
+        inline_style_tags=False,
+        keep_style_tags=False,
+        keep_link_tags=False,
+        keep_at_rules=False,
+        load_remote_stylesheets=False,
+        resolve_css_variables=True,
+    )
+
+
+def _finish(html: str, base: str) -> str:
+    """The inlined article made ready for the editor: one plain <img> per picture,
+    absolute addresses (relative ones are relative to `base`, the body's page),
+    no jump inside the page, <section> for <div>, and no class or id left."""
+    soup = BeautifulSoup(html, "html.parser")
     for element in soup.find_all(_DROPPED_TAGS):
         element.decompose()
     for picture in soup.find_all("picture"):
         picture.unwrap()  # its <source> elements are gone; the <img> fallback stays
-    for image in soup.find_all("img"):
-        for name in _IMAGE_ATTRIBUTES:
-            del image[name]
-        image["src"] = _absolute(base, image.get("src", ""))
-        image["alt"] = image.get("alt", "")
-    for link in soup.find_all("a"):
-        href = link.get("href", "")
-        if not href or href.startswith("#"):
-            link.unwrap()  # the editor refuses to save jumps inside the page
-        else:
-            link["href"] = _absolute(base, href)
-    for block in soup.find_all("div"):
-        block.name = "section"  # the editor rewrites <div> and loses its styles; <section> it keeps
-    return soup.decode(formatter=_HTML)
-
-
-def _inline(html: str) -> str:
-    """Styles from the stylesheet into style attributes, variables resolved; then no class or id is left."""
-    inlined = css_inline.inline_fragment(
-        html,
-        _STYLESHEET.read_text(encoding="utf-8"),
-        load_remote_stylesheets=False,
-        resolve_css_variables=True,
-        keep_style_tags=False,
-        keep_link_tags=False,
-        keep_at_rules=False,
-    )
-    soup = BeautifulSoup(inlined, "html.parser")
-    for element in soup.find_all(_DROPPED_TAGS):
-        element.decompose()
     for element in soup.find_all(True):
         del element["class"]
         del element["id"]
         if "style" in element.attrs and not element["style"].strip(" ;"):
             del element["style"]
+        if element.name == "img":
+            for name in _IMAGE_ATTRIBUTES:
+                del element[name]
+            element["src"] = _absolute(base, element.get("src", ""))
+            element["alt"] = element.get("alt", "")
+        elif element.name == "a":
+            href = element.get("href", "")
+            if not href or href.startswith("#"):
+                element.unwrap()  # the editor refuses to save jumps inside the page
+            else:
+                element["href"] = _absolute(base, href)
+        elif element.name == "div":
+            element.name = "section"  # the editor rewrites <div> and loses its styles; <section> it keeps
     return soup.decode(formatter=_HTML)
 
 
@@ -244,7 +246,6 @@ def wechat_article(
     """
     base = _site_base(site_url)
     link = _absolute(base, url)
-    body = _prepare_body(body_html, _absolute(base, body_base) if body_base else link)
     people = [
         {
             "name": v.get("name", ""),
@@ -261,7 +262,7 @@ def wechat_article(
         date=cn_date(date),
         cover=_absolute(base, cover),
         cover_alt=cover_alt or "",
-        body=Markup(body),
+        body=Markup(body_html),
         volunteers=people,
         source=source or "",
         source_url=source_url or "",
@@ -269,7 +270,8 @@ def wechat_article(
         qr=_absolute(base, qr),
         colours=sorted(colours.items()),
     )
-    return WechatArticle(title=title, author=author or "", digest=wechat_digest(summary), link=link, html=_inline(html))
+    html = _finish(_inline(html), _absolute(base, body_base) if body_base else link)
+    return WechatArticle(title=title, author=author or "", digest=wechat_digest(summary), link=link, html=html)
 
 
 # --- the QR code -----------------------------------------------------------
