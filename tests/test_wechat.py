@@ -18,7 +18,7 @@ from PIL import Image
 
 from generator.site.wechat import DIGEST_LIMIT, SITE_COLOURS, TITLE_LIMIT, qr_png, wechat_article, wechat_digest
 
-from .conftest import REPO, Built, SiteMaker
+from .conftest import REPO, Built, SiteMaker, build
 from .helpers import is_draft, page_links, read_stories, story_url
 from .test_checks_support import edit, run_check, write_good_site
 
@@ -323,3 +323,15 @@ def test_the_page_shows_each_field_with_a_copy_button(example: Built, field: str
     page = wechat_page(example, "aixin-wucan-shi-nian")
     assert page.select_one(f'[data-wechat-value="{field}"]').get_text(strip=True)
     assert page.select_one(f'button[data-wechat-copy="{field}"]')
+
+
+def test_without_site_url_the_page_says_what_to_set_instead_of_an_article(site: SiteMaker) -> None:
+    site.story("song-can", "送餐路上", "2025-03-05", "张三每天十一点出发。")
+    site.write_config()
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://example.gov.cn/zyfw/\n", ""), encoding="utf-8")
+    built = build(site.root)
+    assert built.returncode == 0, built.output
+    page = built.html("wechat/song-can/")
+    assert page.select_one("#wechat-article") is None
+    assert "site_url" in page.select_one(".lf-wechat__warning").get_text()

@@ -5,9 +5,11 @@ The 公众号 editor takes a title (at most 64 characters), an author, a digest
 for the article. It keeps only inline styles: classes, ids, `<style>`,
 `<script>` and linked stylesheets are dropped, and so is most layout CSS.
 It fetches every pasted image by its address and re-hosts it, so images must
-be absolute addresses on the published site; inline SVG becomes an embed
-that WeChat's 长按识别二维码 cannot read, and `data:` images are not
-fetched, so the QR code is a PNG file published beside the page.
+be absolute addresses on the published site. Inline SVG is turned into an
+uploaded embed that WeChat's 长按识别二维码 does not read, and a `data:`
+image is not reliably kept (the reference converters, doocs/md and Markdown
+Nice, host their images for this reason), so the QR code is a PNG file
+published beside the page, fetched like every other image.
 
 `wechat_article` is a pure function on plain data: the article is laid out
 by a small Jinja template (`wechat_article.html`), styled by a stylesheet
@@ -22,6 +24,7 @@ own colour and size, since the editor breaks inheritance.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,11 +33,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
-import css_inline
-from bs4 import BeautifulSoup
-from bs4.dammit import EntitySubstitution
-from bs4.formatter import HTMLFormatter
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..assets.media import _atomic_write, site_path_for
@@ -69,13 +67,32 @@ SITE_COLOURS: Mapping[str, str] = {
 }
 
 _HERE = Path(__file__).resolve().parent
-_TEMPLATES = Environment(loader=FileSystemLoader(_HERE), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-_STYLESHEET = _HERE / "wechat_article.css"
 # Elements that never belong in a pasted article; the editor would drop them anyway.
 _DROPPED_TAGS = ("script", "style", "link", "meta", "noscript", "iframe", "object", "embed", "template", "source")
 _IMAGE_ATTRIBUTES = ("srcset", "sizes", "loading", "decoding", "width", "height")
-# HTML out as written: only &, < and > escaped, void elements without a slash.
-_HTML = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)
+
+
+# The HTML tools load on first use: `leifeng check` imports this module for its checks only.
+@functools.cache
+def _article_template() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(_HERE), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("wechat_article.html")
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return (_HERE / "wechat_article.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _html_formatter() -> Any:
+    """HTML out as written: only &, < and > escaped, void elements without a slash."""
+    from bs4.dammit import EntitySubstitution
+    from bs4.formatter import HTMLFormatter
+
+    return HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)
 
 
 # --- the fields ------------------------------------------------------------
@@ -174,9 +191,11 @@ def _inline(html: str) -> str:
 
     Style sheets inside the body are neither applied nor kept: only ours counts.
     """
+    import css_inline
+
     return css_inline.inline_fragment(
         html,
-        _STYLESHEET.read_text(encoding="utf-8"),
+        _stylesheet(),
         inline_style_tags=False,
         keep_style_tags=False,
         keep_link_tags=False,
@@ -190,6 +209,8 @@ def _finish(html: str, base: str) -> str:
     """The inlined article made ready for the editor: one plain <img> per picture,
     absolute addresses (relative ones are relative to `base`, the body's page),
     no jump inside the page, <section> for <div>, and no class or id left."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "html.parser")
     for element in soup.find_all(_DROPPED_TAGS):
         element.decompose()
@@ -213,7 +234,7 @@ def _finish(html: str, base: str) -> str:
                 element["href"] = _absolute(base, href)
         elif element.name == "div":
             element.name = "section"  # the editor rewrites <div> and loses its styles; <section> it keeps
-    return soup.decode(formatter=_HTML)
+    return soup.decode(formatter=_html_formatter())
 
 
 def wechat_article(
@@ -255,7 +276,7 @@ def wechat_article(
         }
         for v in volunteers
     ]
-    html = _TEMPLATES.get_template("wechat_article.html").render(
+    html = _article_template().render(
         t=strings_for(language),
         title=title,
         summary=" ".join((summary or "").split()),
