@@ -60,7 +60,7 @@ class PageView:
         self.url = spec.url
         self.content = content
         self.toc = get_toc(toc_tokens)
-        self.meta: dict[str, Any] = {"description": spec.description} if spec.description else {}
+        self.meta: dict[str, Any] = {**spec.meta, **({"description": spec.description} if spec.description else {})}
         self.is_homepage = spec.url == ""
         self.is_index = spec.url.endswith("/") or spec.url == ""
         self.canonical_url = urljoin(site_url, spec.url) if site_url else None

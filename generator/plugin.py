@@ -35,6 +35,7 @@ from .content.settings import PluginConfig, Settings, SettingsError
 from .content.site_config import ConfigProblem, check_site_config, format_config_problems
 from .pipeline import run_checks, settings_for
 from .site import feed
+from .site.bodies import rewrite_page_links
 from .site.build import SiteBuilder, write_sitemap
 from .site.catalog import Catalog
 from .site.pages import REFERENCE_URI, SECTIONS
@@ -182,7 +183,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         if self.catalog is None:
             raise ContentError("内容检查未通过，网站没有生成，原有网站保持不变：\n" + format_text(problems))
         self.builder = SiteBuilder(self.settings, self.catalog, self.cache_dir, self.images, self.media, self.qr)
-        self.builder.prepare_media(config.site_name)
+        self.builder.prepare_media(config.site_name, config.site_url or "")
         self.builder.add_published(self.share.produce({"share/site-card.jpg": ("card", self._site_card(config))}))
 
     def _site_card(self, config: MkDocsConfig) -> ShareSpec:
@@ -206,6 +207,12 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             files.append(File.generated(config, REFERENCE_URI, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         self.files = files
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """Hand-written pages link to records and generated pages the way stories do."""
+        assert self.builder is not None
+        generated = {url for _, url in SECTIONS} | {"columns/", "wechat/"}
+        return rewrite_page_links(markdown, page.url, self.builder.resolver(), generated)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.settings is not None

@@ -63,7 +63,7 @@ STAR_NAMES = ["一星", "二星", "三星", "四星", "五星"]
 @dataclass(frozen=True)
 class Option:
     name: str
-    kind: str  # text, positive, choice, date, slug_map, text_list, thresholds, key_dates
+    kind: str  # text, positive, flag, choice, date, slug_map, text_list, thresholds, key_dates
     default: Any
     example: str  # how the value is written in mkdocs.yml
     choices: tuple[str, ...] = ()
@@ -91,6 +91,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_image_pixels", "positive", 40_000_000, "40000000"),
     Option("drafts", "choice", "auto", "auto", ("auto", "show", "hide")),
     Option("build_date", "date", None, '"2025-03-05"'),
+    Option("wechat_link", "flag", False, "true"),  # story pages link to their 公众号 copy (for staff)
 )
 OPTION_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -160,6 +161,9 @@ def check_options(options: dict) -> list[OptionProblem]:
         elif option.kind == "positive":
             if not _is_int(value) or value <= 0:
                 add(OptionProblem(at, f"{option.name} 应为正整数，现在是“{_shown(value)}”", example))
+        elif option.kind == "flag":
+            if not isinstance(value, bool):
+                add(OptionProblem(at, f"{option.name} 只能是 true 或 false，现在是“{_shown(value)}”", example))
         elif option.kind == "choice":
             if value not in option.choices:
                 add(OptionProblem(at, f"{option.name} 只能是 {'、'.join(option.choices)} 之一，现在是“{_shown(value)}”", example))
@@ -260,6 +264,7 @@ class Settings:
     include_drafts: bool = False
     build_date: dt.date = field(default_factory=dt.date.today)
     language: str = "zh"  # the theme's language: which UI string table pages use
+    wechat_link: bool = False
 
     @property
     def column_by_name(self) -> dict[str, str]:
@@ -331,6 +336,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, la
         include_drafts=include_drafts,
         build_date=_as_date(build_date) if build_date else dt.date.today(),
         language=language or "zh",
+        wechat_link=bool(options.get("wechat_link", False)),
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..site.wechat import wechat_problems
 from .load import RawRecord
 from .models import (
     RECORD_TYPES,
@@ -879,4 +880,6 @@ def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> V
     _check_alt_text(result, problems)
     _check_personal_numbers(raws, problems)
     _check_consent(result, settings, problems)
+    for story in result.of("story").values():
+        wechat_problems(story, result.raw[("story", story.id)].doc.position, problems)
     return result

@@ -199,3 +199,29 @@ class Bodies:
         md.reset()
         html = md.convert(text)
         return html, list(getattr(md, "toc_tokens", []))
+
+
+_MARKDOWN_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+
+
+def rewrite_page_links(text: str, page_url: str, resolver: Resolver, generated: set[str]) -> str:
+    """Links in a hand-written page (docs/) to records and to generated pages, as addresses.
+
+    The engine converts these pages itself; record links (`volunteer:x`) and
+    links to generated pages written as files (`wechat/index.md`, `stories/`)
+    become addresses relative to the page before it does.
+    """
+
+    def replace(match: re.Match) -> str:
+        href = match.group(2)
+        path, hash_, anchor = href.partition("#")
+        record = RECORD_LINK.match(href)
+        if record:
+            target = resolver.record(record.group(1), record.group(2))
+            return match.group(1) + (relative(target.url, page_url) + (record.group(3) or "") if target else href)
+        folder = path[: -len("index.md")] if path.endswith("index.md") else path
+        if folder in generated or (folder == "" and path == "index.md"):
+            return match.group(1) + relative(folder, page_url) + hash_ + anchor
+        return match.group(0)
+
+    return _MARKDOWN_LINK.sub(replace, text)

@@ -29,6 +29,7 @@ from .catalog import Catalog
 from .pages import PageSpec, SiteAddress, build_pages
 from .render import PageRenderer, RenderStats
 from .views import Views
+from .wechat import qr_files
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
 
@@ -66,14 +67,15 @@ class SiteBuilder:
                     wanted.setdefault(value, path)
         return wanted
 
-    def prepare_media(self, site_name: str) -> None:
-        """Image variants, avatars and honour-roll PDFs, made or found in the cache."""
+    def prepare_media(self, site_name: str, site_url: str) -> None:
+        """Image variants, avatars, honour-roll PDFs and the 公众号 pages' QR codes, made or found in the cache."""
         self.image_sets, published = self.images.prepare(self.image_sources())
         for volunteer in self.catalog.volunteers.values():
             if not volunteer.photo:
                 published[f"media/avatars/{volunteer.id}.png"] = self.media.avatar(volunteer.name)
         for honor in self.catalog.honors.values():
             published[f"share/honors/{honor.id}.pdf"] = honor_sheet_file(honor_sheet(self.catalog, honor, site_name), self.cache_dir)
+        published.update(qr_files(self.catalog.stories, site_url, self.cache_dir))
         self.published.update(published)
         self.views = Views(self.catalog, self.image_sets, self.t)
 
@@ -115,7 +117,8 @@ class SiteBuilder:
 
         def keep(specs: Iterator[PageSpec]) -> Iterator[PageSpec]:
             for spec in specs:
-                listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
+                if spec.listed:
+                    listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
                 yield spec
 
         stats = renderer.render(keep(self.pages(site_name, site_url)), site_dir)

@@ -22,6 +22,7 @@ from ..text.i18n import strings_for
 from .catalog import Catalog
 from .figures import reported
 from .views import Link, Views
+from .wechat import wechat_page_url, wechat_story
 
 REFERENCE_URI = "guide/fields.md"
 
@@ -87,6 +88,8 @@ class PageSpec:
     lastmod: dt.date | None = None  # for sitemap.xml: the record's own date
     image: str | None = None  # a published picture for og:image (site path)
     draft: bool = False
+    listed: bool = True  # in sitemap.xml (pages for staff are not)
+    meta: dict[str, Any] = field(default_factory=dict)  # what the theme reads as page.meta (robots, hide)
 
 
 def _page_url(base: str, number: int) -> str:
@@ -120,6 +123,7 @@ def paginate(
     first_page: dict[str, Any] | None = None,
     description: str = "",
     body: str = "",
+    options: dict[str, Any] | None = None,
 ) -> Iterator[PageSpec]:
     """One spec per page of `items`; page 1 at `base`, page n at `base/page/n/`.
 
@@ -147,6 +151,7 @@ def paginate(
             page_context,
             body=body if number == 1 else "",
             description=description,
+            **(options or {}),
         )
 
 
@@ -220,6 +225,21 @@ def build_pages(catalog: Catalog, views: Views, address: SiteAddress, site_name:
         )  # fmt: skip
     for story in catalog.stories:
         yield story_page(catalog, views, story, share)
+
+    # 公众号 copies of the stories, and their list: for staff, linked from the guide, out of the sitemap.
+    staff_only = {"listed": False, "meta": {"robots": "noindex", "hide": ["navigation", "toc"]}}
+    wechat_stories = []
+    for story in catalog.stories:
+        wechat = wechat_story(story, catalog.volunteers_in(story), s.language, views.picture, views.portrait)
+        wechat_stories.append(wechat)
+        yield PageSpec(
+            wechat.page_url, "wechat.html", t["wechat_page_title"].format(title=story.title), "wechat", "stories",
+            {"wechat": wechat}, body=story.body, source=story.file, draft=story.draft, **staff_only,
+        )  # fmt: skip
+    yield from paginate(
+        "wechat/", wechat_stories, s.roster_page_size, template="wechat-list.html", title=t["wechat_list"], kind="wechat-list",
+        section="stories", page_suffix=suffix, options=staff_only,
+    )  # fmt: skip
 
     # Volunteers.
     yield from paginate(
@@ -332,6 +352,7 @@ def story_page(catalog: Catalog, views: Views, story: Story, share: Callable[...
         "older": views.link(catalog.older_story(story)),
         "related": views.story_cards(catalog.related_stories(story)),
         "share": share(story, story.title, story.summary or "", "kind_story", picture.largest if picture else None),
+        "wechat_url": wechat_page_url(story.id) if catalog.settings.wechat_link else None,
     }
     return PageSpec(
         story.url, "story.html", story.title, "story", "stories", context, body=story.body, source=story.file,

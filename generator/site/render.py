@@ -16,6 +16,7 @@ and the chrome: everything around our content that its theme needs.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import time
@@ -23,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from ..files import atomic_write, link_or_copy
 from .bodies import Bodies
@@ -32,9 +35,30 @@ from .pages import PageSpec
 FORMAT = "1"
 
 
+class _Canonical(pickle.Pickler):
+    """Pickles content models by their values: a pydantic model carries a set of field names
+    whose order changes from one process to the next, and the same page must hash the same."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, BaseModel):
+            return (_model, (type(obj).__qualname__, tuple(obj.model_dump(mode="python").items())))
+        return NotImplemented
+
+
+def _model(name: str, values: tuple) -> tuple:  # never called: the pickle is hashed, not loaded
+    return name, values
+
+
+def digest(*parts: Any) -> str:
+    """A stable hash of plain data (dataclasses, models, dates, containers)."""
+    buffer = io.BytesIO()
+    _Canonical(buffer, protocol=5).dump(parts)
+    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+
+
 def fingerprint(*parts: Any) -> str:
     """A hash of what every page shares (templates, settings, navigation...)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=20).hexdigest()
+    return digest(*parts)
 
 
 def template_digest(folders: Iterable[str | Path]) -> str:
@@ -77,8 +101,7 @@ class PageRenderer:
         """The hash of everything the page shows."""
         texts = "\n".join(t for t in (spec.body, *spec.context.get("markdown_texts", ())) if t)
         refers_to = self.bodies.resolver.inputs(texts, spec.source) if texts else ()
-        data = pickle.dumps((FORMAT, self.shared, spec, refers_to), protocol=5)
-        return hashlib.blake2b(data, digest_size=20).hexdigest()
+        return digest(FORMAT, self.shared, spec, refers_to)
 
     def draw(self, spec: PageSpec) -> bytes:
         content, toc = self.bodies.convert(spec.body, spec.url, spec.source)

@@ -36,8 +36,11 @@ def number_short(value: float) -> str:
 
 
 def register_filters(env: Any) -> None:
+    from .wechat import article_for_page  # wechat.py formats dates with cn_date above
+
     env.filters["cn_date"] = cn_date
     env.filters["iso_date"] = iso_date
     env.filters["hours"] = hours
     env.filters["number"] = number
     env.filters["number_short"] = number_short
+    env.filters["wechat_article"] = article_for_page
