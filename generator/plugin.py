@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .assets.cms import admin_files
 from .assets.images import ImagePipeline, ImageSet
 from .assets.markdown_images import ResponsiveImages
 from .assets.media import MediaCache
@@ -215,6 +216,18 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             files.append(File.generated(config, spec.src_uri, content=spec.markdown, inclusion=inclusion))
         for site_path, source in sorted(self._media_files(config).items()):
             files.append(CachedFile.generated(config, site_path, abs_src_path=str(source)))
+        # The browser editor (/admin/); its preview pane uses the site's own stylesheets.
+        styles = [f.dest_uri for f in files if f.dest_uri.startswith("assets/stylesheets/") and f.dest_uri.endswith(".css")]
+        admin = admin_files(
+            self.settings,
+            config.site_name,
+            config.site_url or "",
+            self.settings.language,
+            stylesheets=sorted(styles) + [str(css) for css in config.extra_css],
+            repo_url=config.repo_url or "",
+        )
+        for site_path, content in admin.items():
+            files.append(File.generated(config, site_path, content=content))
         if self.auto_nav:
             docs = [
                 f.src_uri
