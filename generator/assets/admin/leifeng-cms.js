@@ -157,6 +157,11 @@
     return m ? m[1] + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : value;
   }
 
+  // The site's content column (Material's margins and type), around a preview.
+  function page() {
+    return h('div', { className: 'md-content' }, h('div', { className: 'md-content__inner md-typeset' }, Array.prototype.slice.call(arguments)));
+  }
+
   function asset(props, path) {
     var found = path && props.getAsset(path);
     return found ? found.toString() : '';
@@ -166,8 +171,8 @@
     render: function () {
       var e = this.props.entry;
       var cover = asset(this.props, text(e, 'cover'));
-      return h('div', { className: 'md-typeset' },
-        h('article', { className: 'lf-story', 'data-lf-preview': 'story' },
+      return page(
+        h('article', { className: 'lf-story', 'data-lf-preview': 'story', key: 'story' },
           h('h1', { className: 'lf-title' }, text(e, 'title')),
           h('p', { className: 'lf-meta' },
             h('time', null, chineseDate(text(e, 'date'))),
@@ -193,8 +198,8 @@
       if (text(e, 'service_hours')) {
         facts.push(h('dt', { key: 'h-t' }, s.service_hours), h('dd', { key: 'h-d' }, text(e, 'service_hours') + ' ' + s.hours_unit));
       }
-      return h('div', { className: 'md-typeset' },
-        h('article', { className: 'lf-profile', 'data-lf-preview': 'volunteer' },
+      return page(
+        h('article', { className: 'lf-profile', 'data-lf-preview': 'volunteer', key: 'volunteer' },
           h('header', { className: 'lf-profile__head' },
             photo ? h('img', { className: 'lf-profile__photo', src: photo, alt: text(e, 'photo_alt'), width: 120 }) : null,
             h('div', null,
