@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import types
@@ -44,7 +43,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..commands.reference import SERVICE_FIELD, STAR_FIELD, VOCABULARY_FIELDS, nested_model
+from ..commands.reference import SERVICE_FIELD, STAR_FIELD, VOCABULARY_FIELDS, nested_model, reference_target
 from ..content import models
 from ..content.models import ID_PATTERN, RECORD_TYPES, YAML_RECORD_TYPES, Record, Story, Volunteer
 from ..content.settings import STAR_NAMES, Settings
@@ -69,7 +68,7 @@ RECORD_LINK_HINT = "链接到站内其他记录（故事、志愿者、组织、
 CONSENT_RULES = (
     "没有“同意公开”的志愿者不会发布；填了照片就必须“同意使用肖像”；"
     "未满十四周岁（按出生年份计算）须由监护人同意，“同意人”选“监护人”。"
-    "这些规则在拉取请求的检查中核对。"
+    "这些规则在合并请求的检查中核对。"
 )
 
 # Backends of Decap CMS that save through branches and pull/merge requests.
@@ -82,7 +81,7 @@ DATE_WIDGET = {"widget": "datetime", "date_format": "YYYY-MM-DD", "time_format":
 
 
 class UnmappedField(TypeError):
-    """A model field whose type the editor cannot show yet: map it in `_widget`."""
+    """A model field whose type the editor cannot show yet: map it in `_scalar`."""
 
 
 @dataclass(frozen=True)
@@ -104,17 +103,15 @@ def decap_locale(language: str) -> str:
 # --- fields ---------------------------------------------------------------------
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
-    """(base type, metadata, optional) of an annotation, through `X | None` and `Annotated`."""
-    optional = False
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """(base type, metadata) of an annotation, through `X | None` and `Annotated`."""
     metadata: list[Any] = []
     while True:
         origin = typing.get_origin(annotation)
         if origin in (Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            optional = optional or len(args) < len(typing.get_args(annotation))
             if len(args) != 1:
-                return annotation, metadata, optional
+                return annotation, metadata
             annotation = args[0]
         elif origin is typing.Annotated:
             base, *extra = typing.get_args(annotation)
@@ -122,7 +119,7 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
                 metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
             annotation = base
         else:
-            return annotation, metadata, optional
+            return annotation, metadata
 
 
 def _alias_description(alias: Any) -> str:
@@ -131,14 +128,9 @@ def _alias_description(alias: Any) -> str:
 
 
 def _target(name: str, description: str) -> type[Record] | None:
-    """The kind of record an id field points to (the reference's rule: by name, else by description)."""
-    for cls in RECORD_TYPES.values():
-        if name in (cls.record_type, cls.folder):
-            return cls
-    for cls in sorted(RECORD_TYPES.values(), key=lambda c: -len(c.label)):
-        if re.search(re.escape(cls.label) + "的?编号", description):
-            return cls
-    return None
+    """The kind of record an id field points to, by the field reference's rule."""
+    label = reference_target(name, description)
+    return next((cls for cls in RECORD_TYPES.values() if cls.label == label), None)
 
 
 def _relation(target: type[Record], multiple: bool) -> dict:
@@ -180,7 +172,9 @@ def _image(record: type[Record], settings: Settings) -> dict:
     return {"widget": "image", "media_folder": f"/{_media_root(settings)}/{record.folder}", "public_folder": f"media/{record.folder}"}
 
 
-def _scalar(record: type[Record], name: str, annotation: Any, metadata: list[Any], description: str, vocabulary: Vocabulary | None) -> dict:
+def _scalar(
+    record: type[BaseModel], name: str, annotation: Any, metadata: list[Any], description: str, vocabulary: Vocabulary | None
+) -> dict:
     """The widget of one value (a field, or the items of a list field)."""
     if vocabulary is not None:
         return {"widget": "select", "options": list(vocabulary.values)}
@@ -210,7 +204,7 @@ def _scalar(record: type[Record], name: str, annotation: Any, metadata: list[Any
     raise UnmappedField(f"{record.__name__}.{name}: {annotation!r}")
 
 
-def _vocabulary(record: type[Record], model: type[BaseModel], name: str, settings: Settings) -> Vocabulary | None:
+def _vocabulary(record: type[BaseModel], model: type[BaseModel], name: str, settings: Settings) -> Vocabulary | None:
     if model is not record:
         return None
     if name == SERVICE_FIELD:
@@ -223,7 +217,7 @@ def _vocabulary(record: type[Record], model: type[BaseModel], name: str, setting
     return None
 
 
-def _hint(record: type[Record], model: type[BaseModel], name: str, info: FieldInfo, settings: Settings) -> str:
+def _hint(record: type[BaseModel], model: type[BaseModel], name: str, info: FieldInfo, settings: Settings) -> str:
     notes = [(info.description or "").rstrip("。")]
     if model is record and (record, name) == STAR_FIELD:
         notes.append(
@@ -235,9 +229,9 @@ def _hint(record: type[Record], model: type[BaseModel], name: str, info: FieldIn
     return text + "。" if text else ""
 
 
-def field_config(record: type[Record], model: type[BaseModel], name: str, info: FieldInfo, settings: Settings) -> dict:
-    """One Decap field from one model field."""
-    annotation, metadata, _ = _unwrap(info.annotation)
+def field_config(record: type[BaseModel], model: type[BaseModel], name: str, info: FieldInfo, settings: Settings) -> dict:
+    """One Decap field from one field of `model`, inside `record` (the kind of record, or the file, it belongs to)."""
+    annotation, metadata = _unwrap(info.annotation)
     metadata = metadata + list(info.metadata)
     description = info.description or ""
     out: dict[str, Any] = {"name": name, "label": info.title or name}
@@ -251,7 +245,7 @@ def field_config(record: type[Record], model: type[BaseModel], name: str, info: 
         else:
             out.update({"widget": "object", "fields": sub, "collapsed": False})
     elif typing.get_origin(annotation) is list:
-        item, item_metadata, _ = _unwrap(typing.get_args(annotation)[0])
+        item, item_metadata = _unwrap(typing.get_args(annotation)[0])
         widget = _scalar(record, name, item, item_metadata, description, vocabulary)
         if widget["widget"] in ("relation", "select"):
             out.update(widget, multiple=True)
@@ -349,6 +343,26 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
+def figures_collection(settings: Settings) -> dict:
+    """content/figures.yaml (数据看板): one file, edited as a whole."""
+    from ..site.figures import FIGURES_FILE
+
+    fields = [field_config(models.Figures, models.Figures, n, i, settings) for n, i in models.Figures.model_fields.items()]
+    return {
+        "name": "figures",
+        "label": "数据看板",
+        "format": "leifeng-yaml",
+        "files": [
+            {
+                "name": "figures",
+                "label": "统计数据",
+                "file": f"{_relative(settings.content_dir, settings.root)}/{FIGURES_FILE}",
+                "fields": fields,
+            }
+        ],
+    }
+
+
 # --- the whole configuration --------------------------------------------------------
 
 
@@ -392,7 +406,7 @@ def cms_config(settings: Settings, *, site_url: str = "", repo_url: str = "") ->
         config["display_url"] = site_url
     config["media_folder"] = _media_root(settings)
     config["public_folder"] = "media"
-    config["collections"] = [collection_config(cls, settings) for cls in (Story, *YAML_RECORD_TYPES)]
+    config["collections"] = [collection_config(cls, settings) for cls in (Story, *YAML_RECORD_TYPES)] + [figures_collection(settings)]
     if is_traditional(settings.language):
         config = _localise(config, _traditional)
     return config

@@ -42,7 +42,15 @@ import yaml
 from conftest import NODE_MODULES, REPO, Guard, SiteServer, _Handler, need
 
 DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
-VOLUNTEER = {"id": "li-xiaomei", "name": "李晓梅", "photo_alt": "李晓梅在社区图书室给孩子们讲故事", "consent_date": "2026-11-20"}
+VOLUNTEER = {
+    "id": "li-xiaomei",
+    "name": "李晓梅",
+    "photo_alt": "李晓梅在社区图书室给孩子们讲故事",
+    "region": "江南省江城市东湖区",
+    "headline": "社区图书室里的“故事妈妈”",
+    "quote": "孩子们爱听故事，我就一直讲下去。",
+    "consent_date": "2026-11-20",
+}
 STORY = {
     "id": "li-xiaomei-tushushi",
     "title": "社区图书室里的“故事妈妈”",
@@ -276,6 +284,8 @@ def saved(editor: Editor, backend: Backend, tmp_path_factory: pytest.TempPathFac
     page.locator("input[type=file]").set_input_files(str(photo))
     page.get_by_role("button", name="选用已选中项目").click()
     editor.field("photo_alt").fill(VOLUNTEER["photo_alt"])
+    for name in ("region", "headline", "quote"):
+        editor.field(name).fill(VOLUNTEER[name])
     editor.field("publish").click()
     editor.field("portrait").click()
     editor.field("date").fill(VOLUNTEER["consent_date"])
@@ -327,6 +337,9 @@ def test_saving_a_volunteer_puts_the_record_and_photo_on_its_own_branch(saved: S
         "name": VOLUNTEER["name"],
         "photo": f"media/volunteers/{VOLUNTEER['id']}.jpg",
         "photo_alt": VOLUNTEER["photo_alt"],
+        "region": VOLUNTEER["region"],
+        "headline": VOLUNTEER["headline"],
+        "quote": VOLUNTEER["quote"],
         "consent": {"publish": True, "portrait": True, "date": VOLUNTEER["consent_date"], "by": "本人"},
     }
 
@@ -402,6 +415,8 @@ def test_the_preview_shows_a_volunteer_with_the_site_css(editor: Editor, saved: 
     assert frame.locator("h1.lf-title").inner_text() == VOLUNTEER["name"]
     # site.css makes the portrait round and the title bold: the preview is styled as the site
     assert photo.evaluate("e => getComputedStyle(e).borderRadius") == "50%"
+    assert frame.locator(".lf-quote").inner_text().startswith(VOLUNTEER["quote"])
+    editor.page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     editor.shoot("preview")
 
 
