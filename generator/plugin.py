@@ -221,7 +221,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         admin = admin_files(
             self.settings,
             config.site_name,
-            config.site_url or "",
+            self.site_url,
             self.settings.language,
             stylesheets=sorted(styles) + [str(css) for css in config.extra_css],
             repo_url=config.repo_url or "",

@@ -16,7 +16,7 @@ from generator.commands.cli import load_settings
 from generator.commands.reference import nested_model
 from generator.content import models
 from generator.content.models import RECORD_TYPES, YAML_RECORD_TYPES, Record
-from generator.content.settings import AdminSettings, make_settings
+from generator.content.settings import AdminSettings, SettingsError, check_options, make_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SNAPSHOT = REPO / "tests" / "data" / "cms-config.yml"
@@ -241,6 +241,22 @@ def test_the_admin_page_can_be_left_out(tmp_path: Path) -> None:
     off = make_settings({"admin": {"enabled": False}}, tmp_path)
     assert off.admin == AdminSettings(enabled=False)
     assert admin_files(off, "站", "", "zh") == {}
+
+
+@pytest.mark.parametrize(
+    ("written", "named"),
+    [
+        ({"enabld": False}, "admin 中没有名为 enabld 的设置"),
+        ({"enabled": "否"}, "admin.enabled 只能是 true 或 false"),
+        ({"backend": {"repo": "org/site"}}, "admin.backend 应写明代码托管平台 name"),
+        ({"local_backend": 8081}, "admin.local_backend 应为 true、false 或 decap-server 的地址"),
+    ],
+)
+def test_a_wrong_admin_setting_is_named_in_chinese(tmp_path: Path, written: dict, named: str) -> None:
+    messages = [problem.message for problem in check_options({"admin": written})]
+    assert len(messages) == 1 and messages[0].startswith(named)
+    with pytest.raises(SettingsError, match=re.escape(named)):
+        make_settings({"admin": written}, tmp_path)
 
 
 def test_a_built_site_has_the_admin_page_by_default_and_not_when_left_out(site) -> None:
