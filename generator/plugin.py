@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
+from .assets.cms import admin_files
 from .assets.images import ImagePipeline
 from .assets.media import MediaCache
 from .assets.qrcodes import QrCodes
@@ -205,6 +206,18 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
             content = f"---\ntitle: {TITLE}\n---\n\n" + field_reference_markdown(self.settings)
             files.append(File.generated(config, REFERENCE_URI, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        # The browser editor (/admin/); its preview pane uses the site's own stylesheets.
+        styles = [f.dest_uri for f in files if f.dest_uri.startswith("assets/stylesheets/") and f.dest_uri.endswith(".css")]
+        admin = admin_files(
+            self.settings,
+            config.site_name,
+            self.site_url,
+            self.settings.language,
+            stylesheets=sorted(styles) + [str(css) for css in config.extra_css],
+            repo_url=config.repo_url or "",
+        )
+        for site_path, content in admin.items():
+            files.append(File.generated(config, site_path, content=content))
         self.files = files
         return files
 

@@ -92,6 +92,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("drafts", "choice", "auto", "auto", ("auto", "show", "hide")),
     Option("build_date", "date", None, '"2025-03-05"'),
     Option("wechat_link", "flag", False, "true"),  # story pages link to their 公众号 copy (for staff)
+    Option("admin", "admin", {}, "{enabled: false}"),  # the browser editor at /admin/ (docs/cms.md)
 )
 OPTION_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -206,7 +207,45 @@ def check_options(options: dict) -> list[OptionProblem]:
                 problem = _key_date_problem(entry)
                 if problem:
                     add(OptionProblem(where, f"key_dates 的第 {index + 1} 项：{problem}", example))
+        elif option.kind == "admin":
+            problems.extend(_admin_problems(value, example))
     return problems
+
+
+def _admin_problems(value: object, example: str) -> list[OptionProblem]:
+    """The `admin` block: enabled (true/false), backend (Decap CMS's backend block), local_backend (true/false or a URL)."""
+    if not isinstance(value, dict):
+        return [OptionProblem(("admin",), "admin 应写成“设置: 值”的形式", example)]
+    found = []
+    for key in value:
+        if key not in ("enabled", "backend", "local_backend"):
+            found.append(
+                OptionProblem(
+                    ("admin", str(key)), f"admin 中没有名为 {key} 的设置", "可用的设置：enabled、backend、local_backend（见 docs/cms.md）"
+                )
+            )
+    if "enabled" in value and not isinstance(value["enabled"], bool):
+        found.append(
+            OptionProblem(
+                ("admin", "enabled"), f"admin.enabled 只能是 true 或 false，现在是“{_shown(value['enabled'])}”", "例如 enabled: false"
+            )
+        )
+    backend = value.get("backend", {})
+    if not isinstance(backend, dict) or (backend and not isinstance(backend.get("name"), str)):
+        found.append(
+            OptionProblem(
+                ("admin", "backend"),
+                "admin.backend 应写明代码托管平台 name（gitlab、github、forgejo……）和仓库 repo",
+                "例如 backend: {name: gitlab, repo: wenmingban/zyfw}",
+            )
+        )
+    if "local_backend" in value and not isinstance(value["local_backend"], bool | str):
+        found.append(
+            OptionProblem(
+                ("admin", "local_backend"), "admin.local_backend 应为 true、false 或 decap-server 的地址", "例如 local_backend: true"
+            )
+        )
+    return found
 
 
 def _key_date_problem(entry: dict) -> str:
@@ -240,6 +279,15 @@ class KeyDate:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """The browser editor at /admin/ (docs/cms.md)."""
+
+    enabled: bool = True
+    backend: dict = field(default_factory=dict)  # Decap CMS's `backend:` block: name, repo, branch, base_url, api_root, app_id, auth_type
+    local_backend: bool | str = True  # decap-server on this computer: true (port 8081) or its URL
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     content_dir: Path
@@ -265,6 +313,7 @@ class Settings:
     build_date: dt.date = field(default_factory=dt.date.today)
     language: str = "zh"  # the theme's language: which UI string table pages use
     wechat_link: bool = False
+    admin: AdminSettings = field(default_factory=AdminSettings)
 
     @property
     def column_by_name(self) -> dict[str, str]:
@@ -337,6 +386,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, la
         build_date=_as_date(build_date) if build_date else dt.date.today(),
         language=language or "zh",
         wechat_link=bool(options.get("wechat_link", False)),
+        admin=AdminSettings(**dict(options.get("admin") or {})),
     )
 
 
