@@ -109,9 +109,13 @@ def test_stories_are_markdown_files_with_front_matter_and_a_markdown_body(tmp_pa
     assert body["name"] == "body" and body["widget"] == "markdown"
 
 
-def test_the_story_body_hint_holds_the_marked_place_for_record_links(tmp_path: Path) -> None:
+def test_the_story_body_hint_explains_the_sites_link_form_for_records(tmp_path: Path) -> None:
+    from generator.site.bodies import LINK_KINDS, RECORD_LINK
+
     body = _collection(cms_config(_settings(tmp_path)), models.Story)["fields"][-1]
-    assert cms.RECORD_LINK_HINT in body["hint"] and "待定" in cms.RECORD_LINK_HINT
+    assert cms.RECORD_LINK_HINT in body["hint"]
+    assert all(f"{kind}" in cms.RECORD_LINK_HINT for kind in LINK_KINDS)
+    assert RECORD_LINK.match("volunteer:zhang-xiaohong") and "(volunteer:zhang-xiaohong)" in cms.RECORD_LINK_HINT
 
 
 def test_images_upload_to_content_media_and_their_alt_text_follows(tmp_path: Path) -> None:

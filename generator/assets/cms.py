@@ -61,7 +61,12 @@ OWN_SCRIPT = "leifeng-cms.js"
 
 # The link form for records inside a story body is being designed (issue 14,
 # point 2). When it is settled, describe it here: this text is the body's hint.
-RECORD_LINK_HINT = "链接到站内其他记录（故事、志愿者、组织、项目……）的写法尚在制定中（待定），暂时请只写站外链接。"
+# The site's own link form for records (generator/site/bodies.py); the staff guide explains it.
+RECORD_LINK_HINT = (
+    "链接到站内其他记录时，链接地址写“类别:编号”，如 [张晓红](volunteer:zhang-xiaohong)、"
+    "[](story:aixin-wucan-shi-nian)（文字留空则显示记录的名称）；类别有 story、volunteer、organization、"
+    "project、theme、honor、feature。"
+)
 
 # What staff must know about consent before they publish a person; the checks
 # on the pull request (validate.py, privacy.*) enforce the same rules.
