@@ -34,7 +34,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Build from a clean export of the checkout, so build/ and egg-info leftovers play no part.
     source = tmp_path_factory.mktemp("source")
     for name in ("generator", "theme", "pyproject.toml", "README.md"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy2)(REPO / name, source / name)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
+        else:
+            shutil.copy2(REPO / name, source / name)
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, source, cwd=source)
     (found,) = out.glob("leifeng_site-*.whl")
     return found
