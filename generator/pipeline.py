@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .content.cache import ParseCache
 from .content.load import load_repository
 from .content.problems import Problems
 from .content.settings import Settings, make_settings
+from .content.sources import parse_yaml
 from .content.validate import validate
 from .site.catalog import Catalog
 from .site.figures import load_figures
@@ -25,10 +27,15 @@ def settings_for(options: Any, config_file_path: str | None, *, serving: bool = 
     return make_settings(dict(options), root, include_drafts=include_drafts, language=language)
 
 
-def run_checks(settings: Settings) -> tuple[Catalog | None, Problems]:
-    """load -> validate -> catalog; the catalog is None when there are errors."""
+def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Catalog | None, Problems]:
+    """load -> validate -> catalog; the catalog is None when there are errors.
+
+    With a `cache`, files whose text did not change are not parsed again.
+    """
     problems = Problems()
-    raws = load_repository(settings, problems)
+    raws = load_repository(settings, problems, cache.parse_yaml if cache is not None else parse_yaml)
+    if cache is not None:
+        cache.save()
     validated = validate(raws, settings, problems)
     figures = load_figures(settings, problems)
     if problems.errors:

@@ -31,6 +31,7 @@ from .assets.media import MediaCache
 from .assets.qrcodes import QrCodes
 from .assets.share import ShareImages, ShareSpec
 from .chrome import Chrome, navigation
+from .content.cache import ParseCache
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError
 from .content.site_config import ConfigProblem, check_site_config, format_config_problems
@@ -152,6 +153,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self.images = ImagePipeline(self.cache_dir, self.settings.max_image_pixels)
             self.share = ShareImages(self.cache_dir, digest=self.images.content_digest)
             self.qr = QrCodes(self.cache_dir / "qr.json")
+            self.parsed = ParseCache(self.cache_dir / "parsed.pickle")
         self.images.encoded = self.images.reused = self.media.reused = self.share.rendered = self.share.reused = 0
         self.images.digests.clear()
         # Our sitemap (with each record's date) replaces the theme's.
@@ -178,7 +180,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
-        self.catalog, problems = run_checks(self.settings)
+        self.catalog, problems = run_checks(self.settings, self.parsed)
         for problem in problems.warnings:
             log.warning(f"{problem.position.file}:{problem.position.line}: {problem.message}")
         if self.catalog is None:

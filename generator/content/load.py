@@ -7,6 +7,7 @@ front matter, and derives each record's id from its file name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from .models import ID_RE, YAML_RECORD_TYPES, Record, Story
 from .problems import Position, Problems, relative_file
 from .settings import Settings
 from .sources import Document, parse_yaml, read_text, split_front_matter
+
+# `parse_yaml`, or a cache in front of it (content/cache.py).
+Parser = Callable[..., Document | None]
 
 
 @dataclass
@@ -58,10 +62,12 @@ def _content_files(folder: Path, patterns: tuple[str, ...], recursive: bool) -> 
     return sorted(p for p in found if p.is_file() and not any(part.startswith(".") for part in p.parts))
 
 
-def parse_record(cls: type[Record], stem: str, file: str, path: Path, text: str, problems: Problems) -> RawRecord:
+def parse_record(
+    cls: type[Record], stem: str, file: str, path: Path, text: str, problems: Problems, parse: Parser = parse_yaml
+) -> RawRecord:
     """One YAML record from its text; its `doc` is None (problems reported) when unusable."""
     unusable = RawRecord(cls, stem, file, path, None, text=text)
-    doc = parse_yaml(text, file, problems)
+    doc = parse(text, file, problems)
     if doc is None:
         return unusable
     if not isinstance(doc.data, dict):
@@ -75,7 +81,7 @@ def parse_record(cls: type[Record], stem: str, file: str, path: Path, text: str,
     return RawRecord(cls, stem, file, path, doc, text=text)
 
 
-def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems) -> RawRecord:
+def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems, parse: Parser = parse_yaml) -> RawRecord:
     """One story from its Markdown text; its `doc` is None (problems reported) when unusable."""
     unusable = RawRecord(Story, stem, file, path, None, text=text)
     front, body, body_line = split_front_matter(text)
@@ -88,7 +94,7 @@ def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems)
             hint="文件第一行写 ---，然后写 title: 和 date:，再以单独一行 --- 结束",
         )
         return unusable
-    doc = parse_yaml(front, file, problems, line_offset=1)
+    doc = parse(front, file, problems, line_offset=1)
     if doc is None:
         return unusable
     if not isinstance(doc.data, dict):
@@ -149,7 +155,7 @@ def _lossy_text(path: Path) -> str:
         return ""
 
 
-def load_yaml_records(settings: Settings, problems: Problems) -> list[RawRecord]:
+def load_yaml_records(settings: Settings, problems: Problems, parse: Parser = parse_yaml) -> list[RawRecord]:
     records: list[RawRecord] = []
     _unknown_folders(settings, problems)
     for cls in YAML_RECORD_TYPES:
@@ -162,11 +168,11 @@ def load_yaml_records(settings: Settings, problems: Problems) -> list[RawRecord]
             if text is None:
                 records.append(RawRecord(cls, path.stem, file, path, None, text=_lossy_text(path)))
                 continue
-            records.append(parse_record(cls, path.stem, file, path, text, problems))
+            records.append(parse_record(cls, path.stem, file, path, text, problems, parse))
     return records
 
 
-def load_stories(settings: Settings, problems: Problems) -> list[RawRecord]:
+def load_stories(settings: Settings, problems: Problems, parse: Parser = parse_yaml) -> list[RawRecord]:
     stories: list[RawRecord] = []
     _stray_files(settings.stories_dir, (".md",), settings, problems, recursive=True)
     for path in _content_files(settings.stories_dir, ("*.md",), recursive=True):
@@ -176,15 +182,15 @@ def load_stories(settings: Settings, problems: Problems) -> list[RawRecord]:
         if text is None:
             stories.append(RawRecord(Story, path.stem, file, path, None, text=_lossy_text(path)))
             continue
-        stories.append(parse_story(path.stem, file, path, text, problems))
+        stories.append(parse_story(path.stem, file, path, text, problems, parse))
     return stories
 
 
-def load_repository(settings: Settings, problems: Problems) -> list[RawRecord]:
+def load_repository(settings: Settings, problems: Problems, parse: Parser = parse_yaml) -> list[RawRecord]:
     """Read every record and story file once.
 
     Every file is returned, parsed or not: the ones whose `doc` is None have
     had their problems reported, and their text is still scanned for personal
     numbers by the validator.
     """
-    return load_yaml_records(settings, problems) + load_stories(settings, problems)
+    return load_yaml_records(settings, problems, parse) + load_stories(settings, problems, parse)

@@ -9,6 +9,7 @@ as written in the files.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -78,6 +79,9 @@ class Problems:
 
 def relative_file(path: Path, root: Path) -> str:
     """The path as staff see it in the repository, with forward slashes."""
+    text, base = str(path), str(root).rstrip(os.sep) + os.sep
+    if os.path.isabs(text) and text.startswith(base) and ".." not in path.parts:
+        return text[len(base) :].replace(os.sep, "/")  # the common case, without touching the disk
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

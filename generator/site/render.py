@@ -36,8 +36,9 @@ FORMAT = "1"
 
 
 class _Canonical(pickle.Pickler):
-    """Pickles content models by their values: a pydantic model carries a set of field names
-    whose order changes from one process to the next, and the same page must hash the same."""
+    """Pickles by value, so that the same page hashes the same in every process: content
+    models by their fields (a pydantic model carries a set whose order changes between
+    processes), and without the memo (see `digest`)."""
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, BaseModel):
@@ -52,7 +53,11 @@ def _model(name: str, values: tuple) -> tuple:  # never called: the pickle is ha
 def digest(*parts: Any) -> str:
     """A stable hash of plain data (dataclasses, models, dates, containers)."""
     buffer = io.BytesIO()
-    _Canonical(buffer, protocol=5).dump(parts)
+    pickler = _Canonical(buffer, protocol=5)
+    # No memo: a value shared by two fields is written twice, so that the
+    # bytes depend on values only, not on which equal objects are the same one.
+    pickler.fast = True
+    pickler.dump(parts)
     return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
 
 
