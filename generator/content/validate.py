@@ -70,8 +70,10 @@ _TYPE_MESSAGES = {
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
+    "int_parsing_size": "数字太大",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为普通的数字",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表（每项一行以“- ”开头，或写成 [甲, 乙]）",
@@ -81,7 +83,49 @@ _TYPE_MESSAGES = {
     "date_type": "应为日期，如 2024-03-05",
     "too_short": "不能为空",
     "string_too_short": "不能为空",
+    "too_long": "太长了",
+    "string_too_long": "太长了",
+    "string_unicode": "含有无法识别的字符",
 }
+# Any other pydantic error, by the first word of its type (`date_parsing`, `url_scheme`...).
+_TYPE_FAMILIES = {
+    "int": "应为整数",
+    "float": "应为数字",
+    "decimal": "应为数字",
+    "complex": "应为数字",
+    "string": "应为文字",
+    "bytes": "应为文字",
+    "bool": "应为 true 或 false",
+    "date": "应为日期，如 2024-03-05",
+    "datetime": "应为日期，如 2024-03-05",
+    "time": "应为时间，如 08:30",
+    "timezone": "应为时间，如 08:30",
+    "list": _TYPE_MESSAGES["list_type"],
+    "tuple": _TYPE_MESSAGES["list_type"],
+    "set": _TYPE_MESSAGES["list_type"],
+    "frozen": _TYPE_MESSAGES["list_type"],
+    "iterable": _TYPE_MESSAGES["list_type"],
+    "dict": _TYPE_MESSAGES["dict_type"],
+    "mapping": _TYPE_MESSAGES["dict_type"],
+    "model": _TYPE_MESSAGES["dict_type"],
+    "dataclass": _TYPE_MESSAGES["dict_type"],
+    "url": "应为以 http:// 或 https:// 开头的网址",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as staff wrote it in YAML (`true`, not Python's `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_shown(item)}" for key, item in value.items()) + "}"
+    return str(value)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def _model_at(cls: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -129,13 +173,14 @@ def _label(cls: type[Record], loc: tuple) -> str:
 
 
 def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]:
-    """(message, hint, code) in Chinese for one pydantic error."""
-    loc = tuple(error["loc"])
+    """(message, hint, code) in Chinese for one pydantic error; pydantic's English is never shown."""
+    loc = tuple(part for part in error["loc"] if isinstance(part, int) or re.fullmatch(r"[a-z_][a-z0-9_]*", str(part)))
     kind = error["type"]
     owner = _model_at(cls, loc) if loc else cls
     name = loc[-1] if loc else ""
     label = _label(cls, loc)
-    ctx = error.get("ctx", {})
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
@@ -145,20 +190,25 @@ def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]
         return f"未知字段 {name}", hint, "field.unknown"
     if kind == "missing":
         return f"缺少必填字段 {_field_label(owner, name)}", "", "field.missing"
+    if given is None and "input" in error and label:
+        # `date:` with nothing after it: YAML reads an empty value, never show it as "None".
+        info = owner.model_fields.get(name) if owner is not None and isinstance(name, str) else None
+        required = info is not None and info.is_required()
+        return f"{label} 不能为空", "这是必填字段，请填写内容" if required else "填写内容，或删除这一行", "field.empty"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
+        expected = str(ctx.get("expected", ""))
         choices = "、".join(re.findall(r"'([^']*)'", expected)) or expected
-        return f"{label} 的值“{error.get('input')}”不在可选范围内", f"只能是：{choices}", "field.choice"
+        return f"{label} 的值“{_shown(given)}”不在可选范围内", f"只能是：{choices}", "field.choice"
     if kind == "string_pattern_mismatch":
         if name == "source_url":
             return "source_url 应为以 http:// 或 https:// 开头的网址", "", "field.url"
-        return f"{label} 的值“{error.get('input')}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
+        return f"{label} 的值“{_shown(given)}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
     if kind in ("greater_than_equal", "greater_than"):
         return f"{label} 不能小于 {ctx.get('ge', ctx.get('gt'))}", "", "field.range"
     if kind in ("less_than_equal", "less_than"):
         return f"{label} 不能大于 {ctx.get('le', ctx.get('lt'))}", "", "field.range"
-    if kind == "value_error":
-        text = str(ctx.get("error", error.get("msg", "")))
+    if kind == "value_error" and _has_chinese(str(ctx.get("error", ""))):
+        text = str(ctx.get("error"))  # our own validators' messages (models.py), Chinese
         code = "field.date" if "日期" in text else "field.value"
         model = _model_at(cls, loc + ("",))
         if model is Period:
@@ -166,14 +216,15 @@ def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]
         if model is not None and model is not cls and not isinstance(name, str):
             return text, "", code  # a rule about a whole entry (e.g. one honour recipient): the line says which
         return (f"{label}：{text}" if label else text), "", code
-    if kind in ("too_short", "string_too_short") and isinstance(error.get("input"), list):
+    if kind in ("too_short", "string_too_short") and isinstance(given, list):
         return f"{label} 至少要有一项", "", "field.empty"
-    if error.get("input", "") is None and kind in _TYPE_MESSAGES:
-        return f"{label} 不能为空", "填写内容，或删除这一行", "field.empty"
-    described = _TYPE_MESSAGES.get(kind)
+    described = _TYPE_MESSAGES.get(kind) or _TYPE_FAMILIES.get(kind.split("_")[0])
     if described:
-        return f"{label} {described}", "", "field.type"
-    return f"{label}：{error.get('msg')}", "", "field.invalid"
+        return f"{label} {described}".strip(), "", "field.type"
+    where = f"{label} 的值" if label else "这里的值"
+    field_name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    hint = f"对照编辑指南“字段说明”中 {field_name} 的写法" if field_name else "对照编辑指南“字段说明”检查这一项"
+    return f"{where}不符合要求", hint, "field.invalid"
 
 
 def _error_position(raw: RawRecord, error: dict) -> Position:
