@@ -35,7 +35,10 @@ from .models import (
     Theme,
     Volunteer,
 )
-from .problems import Position, Problems
+from .privacy import CONTACT_LABELS, KIND_LABELS, contact_key, find_contacts
+from .privacy import find_personal_numbers as find_personal_numbers  # re-exported: the importer scans cells with it
+from .privacy import is_resident_id as is_resident_id
+from .problems import Position, Problems, relative_file
 from .settings import Settings
 
 
@@ -815,32 +818,6 @@ def _check_alt_text(result: Validated, problems: Problems) -> None:
 
 # --- privacy ----------------------------------------------------------------
 
-_ID_CANDIDATE = re.compile(r"(?<![0-9])(\d{6})(\d{8})(\d{3})([0-9Xx])(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def is_resident_id(number: str) -> bool:
-    """GB 11643-1999: 17 digits, then a check digit (0-9 or X)."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
-    if _ID_CHECK[total % 11] != number[17].upper():
-        return False
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
-
-
-def find_personal_numbers(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, kind, masked) for every ID number or mobile number in text."""
-    for match in _ID_CANDIDATE.finditer(text):
-        number = match.group(0)
-        if is_resident_id(number):
-            yield match.start(), "id", number[:3] + "*" * 11 + number[-4:]
-    for match in _MOBILE.finditer(text):
-        yield match.start(), "mobile", f"{match.group(1)}****{match.group(3)}"
-
 
 def _owner(raw: RawRecord, line: int) -> str | None:
     """The top-level field written on or above `line`, or None (story body, file start)."""
@@ -856,32 +833,119 @@ def _owner(raw: RawRecord, line: int) -> str | None:
     return best[1] if best else None
 
 
+def _where(raw: RawRecord, line: int) -> str:
+    """How a message names the place of a finding: 正文, 字段 bio, 文件中."""
+    if raw.cls is Story and raw.doc is not None and line >= raw.body_line:
+        return "正文"
+    owner = _owner(raw, line)
+    return f"字段 {owner} " if owner else "文件中"
+
+
+def _report_number(raw: RawRecord, position: Position, where: str, owner: str | None, kind: str, masked: str, problems: Problems) -> None:
+    if kind == "mobile" and raw.cls is Organization and owner == "phone":
+        problems.add(
+            position,
+            f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开",
+            "privacy.mobile",
+            hint="改为单位的座机号码",
+        )
+    elif kind == "mobile":
+        problems.add(
+            position,
+            f"{where}含有手机号（{masked}），不得公开",
+            "privacy.mobile",
+            hint="删除手机号；组织可在 phone 字段公开办公电话（座机）",
+        )
+    elif kind == "bank-card":
+        problems.add(
+            position,
+            f"{where}含有银行卡号（{masked}），不得公开",
+            "privacy.bank-card",
+            hint="删除卡号；募捐信息请只写组织的公开渠道",
+        )
+    else:
+        problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
+
+
+def _string_values(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _string_values(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _string_values(value, path + (index,))
+
+
 def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
-    """ID and mobile numbers anywhere in a file, parsed or not, comments included."""
+    """ID, mobile and bank card numbers anywhere in a file, parsed or not, comments included.
+
+    The file's text is scanned as written (exact lines), then each parsed value,
+    which catches what YAML joins or unescapes (`>` folding, `"\\uff11"`).
+    """
     for raw in raws:
+        seen: set[str] = set()
         for offset, kind, masked in find_personal_numbers(raw.text):
             position = _offset_position(raw.file, raw.text, offset)
-            owner = _owner(raw, position.line)
-            if raw.cls is Story and raw.doc is not None and position.line >= raw.body_line:
-                where = "正文"
-            else:
-                where = f"字段 {owner} " if owner else "文件中"
-            if kind == "id":
-                problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
-            elif raw.cls is Organization and owner == "phone":
-                problems.add(
-                    position,
-                    f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开",
-                    "privacy.mobile",
-                    hint="改为单位的座机号码",
-                )
-            else:
-                problems.add(
-                    position,
-                    f"{where}含有手机号（{masked}），不得公开",
-                    "privacy.mobile",
-                    hint="删除手机号；组织可在 phone 字段公开办公电话（座机）",
-                )
+            _report_number(raw, position, _where(raw, position.line), _owner(raw, position.line), kind, masked, problems)
+            seen.add(masked)
+        if raw.doc is None:
+            continue
+        for path, value in _string_values(raw.doc.data):
+            if value in raw.text:
+                continue  # written as it reads: the scan of the text saw it
+            for _, kind, masked in find_personal_numbers(value):
+                if masked not in seen:
+                    seen.add(masked)
+                    owner = str(path[0]) if path else None
+                    where = f"字段 {owner} " if owner else "文件中"
+                    _report_number(raw, raw.doc.position(path), where, owner, kind, masked, problems)
+
+
+def _published_contacts(result: Validated) -> set[str]:
+    """The addresses organisations publish (`public_contacts`): not a private person's."""
+    return {
+        contact_key(value)
+        for record, _, broken in result.checkable()
+        if isinstance(record, Organization) and "public_contacts" not in broken
+        for value in record.public_contacts
+    }
+
+
+def _check_contacts(raws: list[RawRecord], result: Validated, problems: Problems) -> None:
+    """E-mail addresses and WeChat ids: a private person's must not be published (warnings)."""
+    published = _published_contacts(result)
+    for raw in raws:
+        for offset, kind, masked, key in find_contacts(raw.text):
+            if key in published:
+                continue
+            position = _offset_position(raw.file, raw.text, offset)
+            label = CONTACT_LABELS[kind]
+            problems.add(
+                position,
+                f"{_where(raw, position.line)}含有{label}（{masked}）：个人的{label}不得公开",
+                f"privacy.{kind}",
+                severity="warning",
+                hint=f"删除个人的{label}；组织对外公开的邮箱或微信号，写进该组织文件的 public_contacts 后不再提示",
+            )
+
+
+def _check_file_names(settings: Settings, problems: Problems) -> None:
+    """A file named with a private number (a photo saved as an ID number) publishes it in its address."""
+    for folder in (settings.content_dir, settings.stories_dir):
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            for name in sorted(subfolders + [name for name in files if not name.startswith(".")]):
+                for _, kind, masked in find_personal_numbers(name):
+                    # The problem names the folder: the file's own name would repeat the number.
+                    parent = relative_file(Path(directory), settings.root)
+                    problems.add(
+                        Position(parent),
+                        f"{parent}/ 中有一个{'文件夹名' if name in subfolders else '文件名'}含有{KIND_LABELS[kind]}（{masked}），不得公开",
+                        f"privacy.{'id-number' if kind == 'id' else kind}",
+                        hint="给文件改名（如用姓名拼音加序号），并修改引用它的地方",
+                    )
 
 
 def _check_consent(result: Validated, settings: Settings, problems: Problems) -> None:
@@ -930,6 +994,8 @@ def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> V
     _check_media(result, settings, problems)
     _check_alt_text(result, problems)
     _check_personal_numbers(raws, problems)
+    _check_file_names(settings, problems)
+    _check_contacts(raws, result, problems)
     _check_consent(result, settings, problems)
     for story in result.of("story").values():
         wechat_problems(story, result.raw[("story", story.id)].doc.position, problems)
