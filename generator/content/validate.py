@@ -38,7 +38,7 @@ from .models import (
 from .privacy import CONTACT_LABELS, KIND_LABELS, contact_key, find_contacts
 from .privacy import find_personal_numbers as find_personal_numbers  # re-exported: the importer scans cells with it
 from .privacy import is_resident_id as is_resident_id
-from .problems import Position, Problems, relative_file
+from .problems import Position, Problem, Problems, relative_file
 from .settings import Settings
 
 
@@ -985,8 +985,109 @@ def _check_consent(result: Validated, settings: Settings, problems: Problems) ->
             )
 
 
+# --- placeholders of `leifeng new` -------------------------------------------
+
+# What `leifeng new` (commands/scaffold.py) writes for staff to replace: a `# TODO`
+# mark after a value (and `<!-- TODO ... -->` above a story body), "在这里写正文。" and
+# "在这里写个人事迹。…" for Markdown, and "待填写" for a required value it cannot know.
+_TODO = re.compile(r"(?<![A-Za-z])TODO(?![A-Za-z])")
+_WRITE_HERE = re.compile(r"^\s*(在这里写)")
+_TO_FILL = re.compile(r"(?:^\s*-|[:\[,])\s*(待填写)\s*(?=$|#|[,\]])")
+
+
+def _placeholder(line: str, in_yaml: bool) -> tuple[int, str] | None:
+    """(column, what) of a placeholder on one line of a file, or None."""
+    if in_yaml and line.lstrip().startswith("#"):
+        return None  # a comment: the scaffold's explanations and left-out fields
+    for pattern, what in ((_TODO, "TODO 标记"), (_WRITE_HERE, "“在这里写……”"), (_TO_FILL, "“待填写”")):
+        match = pattern.search(line)
+        if match:
+            return match.start(match.lastindex or 0) + 1, what
+    return None
+
+
+def _check_placeholders(raws: list[RawRecord], drafts: dict[str, RawRecord], problems: Problems) -> None:
+    """A published record that still holds what `leifeng new` wrote for staff to replace."""
+    for raw in raws:
+        if raw.doc is None or raw.file in drafts or not any(mark in raw.text for mark in ("TODO", "在这里写", "待填写")):
+            continue
+        body_line = raw.body_line if raw.cls is Story else 0
+        for number, line in enumerate(raw.text.split("\n"), start=1):
+            found = _placeholder(line, in_yaml=not body_line or number < body_line)
+            if found:
+                column, what = found
+                problems.add(
+                    Position(raw.file, number, column),
+                    f"这里还是 leifeng new 写的占位内容（{what}），不能发布",
+                    "content.placeholder",
+                    hint="改成真实内容，并删去 TODO 标记；还没写好就在文件开头加回 draft: true",
+                )
+
+
+# --- drafts -------------------------------------------------------------------
+
+_DRAFT_LINE = re.compile(r"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|YES|on|On|ON)[ \t]*(?:#.*)?$", re.MULTILINE)
+# A private number stays an error in a draft: the file is in the repository the moment it is committed.
+_ALWAYS_ERRORS = frozenset({"privacy.id-number", "privacy.mobile", "privacy.bank-card"})
+# Problems that do not touch a draft's pages: with only these, `mkdocs serve` still shows it.
+_PREVIEWABLE = frozenset({"privacy.consent", "privacy.portrait", "privacy.minor"})
+DRAFT_NOTE = "（草稿：发布前必须改正）"
+
+
+def _is_draft(raw: RawRecord, result: Validated) -> bool:
+    key = (raw.cls.record_type, raw.id)
+    if result.raw.get(key) is raw:
+        record = result.records[key[0]].get(raw.id)
+        if record is not None:
+            return record.draft
+        if key in result.salvaged and "draft" not in result.salvaged[key][1]:
+            return result.salvaged[key][0].draft
+    if raw.doc is not None:
+        return isinstance(raw.doc.data, dict) and raw.doc.data.get("draft") is True
+    front = raw.text.split("\n---", 1)[0] if raw.cls is Story else raw.text  # a story: its front matter
+    return bool(_DRAFT_LINE.search(front))
+
+
+def _draft_files(raws: list[RawRecord], result: Validated, settings: Settings) -> dict[str, RawRecord]:
+    """Files of records that are drafts and stay unpublished (a build with `drafts: show` publishes them)."""
+    if settings.include_drafts and not settings.preview:
+        return {}
+    return {raw.file: raw for raw in raws if _is_draft(raw, result)}
+
+
+def _soften_drafts(drafts: dict[str, RawRecord], result: Validated, settings: Settings, problems: Problems) -> None:
+    """A draft's own problems become warnings: they must be fixed before it is published, not before anything else is.
+
+    A draft with a problem that could break its pages is left out of the
+    records (and so of `mkdocs serve`) until it is fixed; one that only lacks
+    consent is still shown there.
+    """
+    hidden: set[tuple[str, str]] = set()
+    softened = []
+    for problem in problems.items:
+        raw = drafts.get(problem.position.file)
+        if raw is not None and problem.severity == "error" and problem.code not in _ALWAYS_ERRORS:
+            key = (raw.cls.record_type, raw.id)
+            hide = problem.code not in _PREVIEWABLE and result.raw.get(key) is raw
+            if hide:
+                hidden.add(key)
+            hint = (
+                problem.hint + ("；" if problem.hint else "") + "改正前，预览中不显示这条草稿"
+                if hide and settings.include_drafts
+                else problem.hint
+            )
+            problem = Problem(problem.position, problem.message + DRAFT_NOTE, problem.code, "warning", hint)
+        softened.append(problem)
+    problems.items[:] = softened
+    for kind, rid in hidden:
+        result.records[kind].pop(rid, None)
+
+
 def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> Validated:
-    """Models, then references and vocabularies, then media, alt text and privacy."""
+    """Models, then references and vocabularies, then media, alt text, privacy and placeholders.
+
+    A draft's own problems are then made warnings (private numbers excepted).
+    """
     result = Validated()
     _validate_models(raws, problems, result)
     _check_references(result, settings, problems)
@@ -999,4 +1100,7 @@ def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> V
     _check_consent(result, settings, problems)
     for story in result.of("story").values():
         wechat_problems(story, result.raw[("story", story.id)].doc.position, problems)
+    drafts = _draft_files(raws, result, settings)
+    _check_placeholders(raws, drafts, problems)
+    _soften_drafts(drafts, result, settings, problems)
     return result
