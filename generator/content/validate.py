@@ -961,7 +961,8 @@ def _check_consent(result: Validated, settings: Settings, problems: Problems) ->
                 raw.doc.position(("consent", "publish") if consent else ()),
                 f"志愿者 {volunteer.name} 没有同意公开的记录（consent.publish: true），不能发布",
                 "privacy.consent",
-                hint="取得本人（未满十四周岁由监护人）同意后填写 consent，或设为 draft: true",
+                hint="取得本人（未满十四周岁由监护人）同意后填写 consent，"
+                + ("才能删除 draft: true 发布" if volunteer.draft else "或设为 draft: true"),
             )
             continue
         if volunteer.photo and not consent.portrait and "photo" not in broken:
