@@ -82,6 +82,8 @@ def written_numbers(draw) -> tuple[str, str, str]:
         cuts.append(position)
     separator = draw(SEPARATORS)
     groups = [digits[a:b] for a, b in zip([0, *cuts], [*cuts, len(digits)], strict=True)]
+    if separator in (".", "．", "·") and len(groups) > 1 and len(groups[-1]) < 3:
+        groups[-2:] = [groups[-2] + groups[-1]]  # dots: every group three digits or more, or it reads as decimals
     text = separator.join(groups)
     if kind == "mobile":
         text = draw(st.sampled_from(["", "+86 ", "+86-", "86 ", "(+86)", "0086 "])) + text
@@ -129,6 +131,7 @@ ORDINARY = [
     "编号 110105194912310021（校验位不对），订单 12345678901234，邮编 310000 310012",
     "1949 10 01 2024 03 05 13 5 12 25 14 75 8",  # dates and short groups with spaces
     "M13.5 12.25 14.75 8.5 L139 1234",  # drawing coordinates
+    "l.32 9.013c0 .123.063.224.188.304.126.08.277.12.452.12h2.484",  # decimals in SVG path data (an icon in a script)
     "卡号 6228 4800 1234 5678（校验不通过），流水号 6212345678901234567890123",
     "110105 491331 002、110105 000231 002",  # 15 digits with impossible dates
 ]

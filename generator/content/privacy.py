@@ -1,13 +1,15 @@
 """Private numbers and contacts in text, found the way a reader sees them.
 
 A reader does not see the difference between `13912345678`, `139 1234 5678`,
-`139.1234.5678` and `１３９１２３４５６７８`: neither does this scan. Text is
-folded first (full-width and other compatibility forms to ASCII by NFKC, one
-character for one, so offsets stay those of the file), then digit groups are
-read as one number when only a separator stands between them (spaces, a
+`139.1234.5678` and `１３９１２３４５６７８`: neither does this scan. Stretches of
+digits are folded (full-width and other compatibility forms to ASCII by NFKC,
+one character for one, so offsets stay those of the file), then digit groups
+are read as one number when only a separator stands between them (spaces, a
 hyphen or dash, a dot, a line break) and every group but the last has at least
 three digits: `110105 19491231 002X`, `139-1234-5678`, `6228 4800 1234 5678`.
-Short groups (`13.5 12.25`, `2024-03-05`) stay apart.
+Short groups (`13.5 12.25`, `2024-03-05`) stay apart, and so do dot-joined
+groups shorter than three digits or in a longer dotted run (decimals in
+drawing data: `.188.304.126.08`).
 
 What counts:
 
@@ -168,6 +170,24 @@ def _chains(text: str) -> Iterator[list[re.Match[str]]]:
         yield chain
 
 
+def _decimal_like(chain: list[re.Match[str]], start: int, end: int) -> bool:
+    """Groups joined by dots that read as decimals (`.188.304.126.08` in drawing data), not as a number.
+
+    A number written with dots (`139.1234.5678`) has groups of three digits or
+    more and no more dot-joined digits on either side.
+    """
+    text = chain[0].string
+
+    def gap(index: int) -> str:  # between group `index` and the next
+        return text[chain[index].end() : chain[index + 1].start()]
+
+    if not any("." in gap(i) for i in range(start, end - 1)):
+        return False
+    if any(len(m.group(0)) < 3 for m in chain[start:end]):
+        return True
+    return (start > 0 and "." in gap(start - 1)) or (end < len(chain) and "." in gap(end - 1))
+
+
 def _numbers_in(chain: list[re.Match[str]]) -> Iterator[tuple[int, str, str]]:
     """(offset, kind, masked) for the numbers in one chain: longest first, left to right."""
     start = 0
@@ -183,6 +203,8 @@ def _numbers_in(chain: list[re.Match[str]]) -> Iterator[tuple[int, str, str]]:
             if any(len(group) < 3 for group in inner):
                 continue
             if any(char in "Xx" for char in digits[:-1]):
+                continue
+            if _decimal_like(chain, start, end):
                 continue
             found = _classify(digits) or (_classify(digits[:-1]) if digits[-1] in "Xx" else None)  # `…0000X`: X may be a letter
             if found:
