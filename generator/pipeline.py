@@ -24,7 +24,7 @@ def settings_for(options: Any, config_file_path: str | None, *, serving: bool = 
     """The steps' settings from the plugin's options; `leifeng check` uses the same."""
     root = Path(config_file_path or ".").resolve().parent
     include_drafts = options.drafts == "show" or (options.drafts == "auto" and serving)
-    return make_settings(dict(options), root, include_drafts=include_drafts, language=language)
+    return make_settings(dict(options), root, include_drafts=include_drafts, preview=serving, language=language)
 
 
 def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Catalog | None, Problems]:

@@ -24,6 +24,8 @@ from generator.content.settings import make_settings
 from generator.content.validate import is_resident_id, validate
 from generator.site.catalog import Catalog
 
+from .test_checks_support import english_sentences
+
 ROOT = Path(__file__).resolve().parent / "data" / "fuzz-site"  # never created: media lookups just miss
 SETTINGS = make_settings({"build_date": "2026-11-22"}, ROOT)
 # LEIFENG_FUZZ_EXAMPLES=5000 for a longer hunt; the default keeps the suite fast.
@@ -127,6 +129,7 @@ def _assert_clean(problems: Problems, file: str, text: str) -> None:
         assert problem.position.file == file, problem
         assert 0 <= problem.position.line <= lines, (problem, lines)
         assert problem.message and any("\u4e00" <= ch <= "\u9fff" for ch in problem.message), problem
+        assert not english_sentences(problem.message + "\n" + problem.hint, text), problem
 
 
 def _check_record(cls, text: str) -> Problems:

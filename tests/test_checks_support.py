@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -285,3 +286,32 @@ def expected_line(root: Path, case: Case) -> int | None:
         if case.at in line:
             return number
     raise AssertionError(f"{case.at!r} not found in {case.file}")
+
+
+# --- no English from libraries --------------------------------------------------
+
+# Words staff type themselves: the commands they run.
+_OWN_WORDS = frozenset({"leifeng", "mkdocs"})
+_ASCII_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_'-]*(?:[ \t]+[A-Za-z][A-Za-z0-9_'-]*)+")
+
+
+def english_sentences(text: str, source: str = "") -> list[str]:
+    """Runs of two or more English words in `text`, leaving out words written in `source`.
+
+    A field name, an id or a value the staff wrote is shown back as written;
+    anything else in English (a library's "did not find expected key") is a
+    sentence staff cannot read.
+    """
+    written = set(re.findall(r"[A-Za-z][A-Za-z0-9_'-]*", source)) | _OWN_WORDS
+    found = []
+    for run in _ASCII_RUN.findall(text):
+        words = run.split()
+        streak: list[str] = []
+        for word in words + [""]:
+            if word and word not in written:
+                streak.append(word)
+                continue
+            if len(streak) >= 2:
+                found.append(" ".join(streak))
+            streak = []
+    return found

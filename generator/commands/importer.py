@@ -68,6 +68,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..content.models import ID_RE, Honor, Organization, Project, Record, Volunteer
+from ..content.privacy import KIND_LABELS
 from ..content.settings import Settings
 from ..content.validate import describe_model_error, find_personal_numbers
 from .scaffold import person_id, title_id, unique_id
@@ -466,7 +467,7 @@ def scan_personal_numbers(sheets: list[Sheet], report: Report, headers: dict[str
                     continue
                 found = list(find_personal_numbers(text))
                 for _, kind, masked in found:
-                    what = "身份证号" if kind == "id" else "手机号"
+                    what = KIND_LABELS[kind]
                     report.errors.append(
                         f"{_where(sheet, r, c, names.get(c, ''))}：含有{what}（{masked}），不得导入。请从表格中删去后重新导入"
                     )

@@ -132,6 +132,11 @@ class Organization(Record):
     logo: MediaPath | None = F("标志", "相对于 content/ 的图片路径", default=None)
     logo_alt: str | None = F("标志说明", default=None)
     phone: str | None = F("办公电话", "对外公开的办公电话（座机）；手机号不得公开", default=None)
+    public_contacts: list[Text] = F(
+        "公开联系方式",
+        "组织对外公开的电子邮箱或微信号；写在这里的地址出现在故事和介绍中时，检查不再提示它可能是个人信息",
+        default_factory=list,
+    )
     summary: str | None = F("简介", default=None)
     body: str = F("详细介绍", "Markdown 正文", default="")
 

@@ -310,6 +310,7 @@ class Settings:
     reading_speed: int = 400
     max_image_pixels: int = 40_000_000
     include_drafts: bool = False
+    preview: bool = False  # `mkdocs serve`: drafts are shown on the editor's machine, not published
     build_date: dt.date = field(default_factory=dt.date.today)
     language: str = "zh"  # the theme's language: which UI string table pages use
     wechat_link: bool = False
@@ -351,7 +352,7 @@ def _default_slogan(language: str) -> str:
     return strings_for(language)["default_slogan"]
 
 
-def make_settings(options: dict, root: Path, *, include_drafts: bool = False, language: str = "zh") -> Settings:
+def make_settings(options: dict, root: Path, *, include_drafts: bool = False, preview: bool = False, language: str = "zh") -> Settings:
     """`Settings` from the plugin's options; a wrong option raises `SettingsError` (first problem)."""
     problems = check_options(options)
     if problems:
@@ -383,6 +384,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, la
         reading_speed=int(options.get("reading_speed", 400)),
         max_image_pixels=int(options.get("max_image_pixels", 40_000_000)),
         include_drafts=include_drafts,
+        preview=preview,
         build_date=_as_date(build_date) if build_date else dt.date.today(),
         language=language or "zh",
         wechat_link=bool(options.get("wechat_link", False)),

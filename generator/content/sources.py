@@ -20,28 +20,35 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as text and every mapping key as written.
+def _loader_class(base: type) -> type:
+    """A safe loader on `base` (libyaml's or the pure-Python one) that keeps dates as text and keys as written.
 
     Keys stay strings (`1:` is "1", `yes:` is "yes", not True), so the key
     positions recorded while walking the nodes match the keys in the data and
     two keys like `1:` and `yes:` never silently collapse into one.
     """
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
-        self.flatten_mapping(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark)
-            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
-        return mapping
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+            self.flatten_mapping(node)
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise yaml.constructor.ConstructorError(None, None, "found unhashable key", key_node.start_mark)
+                mapping[key_node.value] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+_Loader = _loader_class(_BaseLoader)
+# The pure-Python parser, whose messages differ: the tests run both.
+PURE_PYTHON_LOADER = _loader_class(yaml.SafeLoader)
+
 
 Path_ = tuple  # a path into a document: keys and list indexes
 
@@ -72,26 +79,63 @@ class Document:
         return Position(self.file, line + self.line_offset, col)
 
 
-# (needle in the parser's message, message, hint). Needles cover both libyaml
-# and the pure-Python parser, whose wording differs.
-_YAML_HINTS = [
-    ("another document", "一个文件只能有一个 YAML 文档：不要在中间写 ---", "删除多余的 ---，或把内容拆成两个文件"),
-    ("sequence entries are not allowed", "列表项“- ”不能和字段名写在同一行", "换行后缩进两个空格再写“- ”，或写成 [甲, 乙]"),
-    ("mapping values are not allowed", "冒号位置不对，或值里含有未加引号的冒号", "含冒号的文字请用引号括起来"),
-    ("could not find expected ':'", "缺少冒号，或上一行的引号没有闭合", "检查这一行和上一行"),
-    ("did not find expected ',' or ']'", "方括号 [ ] 列表没有闭合，或列表项里有未加引号的冒号", "补上 ]，含冒号的项用引号括起来"),
-    ("did not find expected ',' or '}'", "花括号 { } 没有闭合", "补上 }"),
-    ("did not find expected '-' indicator", "列表项的缩进不一致", "同一列表的“- ”要对齐"),
-    ("did not find expected key", "缩进不一致，或列表项格式有误", "同一层的字段要对齐，列表项以“- ”开头"),
-    ("expected <block end>", "缩进不一致", "同一层的字段要对齐"),
-    ("unexpected end of stream", "引号或括号没有闭合", "检查成对的引号和括号"),
-    ("unknown escape character", "双引号里的反斜杠 \\ 后面跟了不认识的字符", "改用单引号，或把 \\ 写成 \\\\"),
-    ("undefined alias", "使用了未定义的锚点别名", "以 * 开头的文字请用引号括起来"),
-    ("while scanning an alias", "以 * 开头的文字会被当作别名", "把整个值用引号括起来"),
-    ("while scanning an anchor", "以 & 开头的文字会被当作锚点", "把整个值用引号括起来"),
-    ("duplicate anchor", "重复的锚点", "删除重复的 & 锚点"),
-    ("unhashable key", "字段名只能是文字，不能是列表或结构", "检查这一行开头的写法"),
-    ("while scanning a block scalar", "| 或 > 后面不能再写文字", "正文从下一行开始，并缩进两个空格"),
+# What staff read for each thing the YAML parsers can say: (needles, message,
+# hint). The needles are words of the parser's own message (context and
+# problem), covering both libyaml and the pure-Python parser, whose wording
+# differs; the first rule with a needle in the message wins. The parser's
+# English never reaches staff: anything no rule knows gets `_UNKNOWN`.
+_QUOTE_IT = "把整个值用引号括起来"
+_TAB = ("YAML 不能用制表符（Tab）缩进或对齐", "把 Tab 换成空格（每层两个空格）")
+_DIRECTIVE = (
+    "以 % 开头的行是 YAML 的指令（如 %YAML 1.1），内容文件里不能写",
+    "删除这一行（和它下面单独一行的 ---）；如果 % 是文字的一部分，" + _QUOTE_IT,
+)
+_ONE_DOCUMENT = ("一个文件只能有一个 YAML 文档：不要在中间写单独一行的 --- 或 ...", "删除多余的 --- 或 ...，或把内容拆成两个文件")
+_TAG = (
+    "以 ! 开头的写法是 YAML 的类型标记（如 !!python/object、!!int），内容文件里不能用",
+    "删去 ! 标记；如果 ! 是文字的一部分（如“!重要”），" + _QUOTE_IT,
+)
+_UNREADABLE_CHARACTER = ("文件含有无法识别的字符", "删除这个字符（常见于从网页或 Word 复制的文字）")
+_INDENT = ("缩进不一致，或列表项格式有误", "同一层的字段要左边对齐，列表项以“- ”开头")
+_UNKNOWN = (
+    "这一行的 YAML 写法有误",
+    "对照上一行检查：冒号后要空一格；同一层左边对齐（用空格，不用 Tab）；引号和括号要成对；"
+    "以 ! & * @ ` % | > ? { [ 等符号开头的文字要用引号括起来",
+)
+_YAML_RULES: list[tuple[tuple[str, ...], tuple[str, str]]] = [
+    (("tab character",), _TAB),
+    (("directive", "incompatible yaml document", "version number"), _DIRECTIVE),
+    (("unexpected document",), ("引号没有闭合，一直到了单独一行的 --- 或 ...", "在值的末尾补上引号")),
+    (("another document", "document start"), _ONE_DOCUMENT),  # without a --- or ... line: `_UNKNOWN`
+    (("merging",), ("不支持用 << 合并内容", "把要合并的字段直接写出来")),
+    (("unhashable key",), ("字段名只能是文字，不能是列表或结构", "检查这一行开头的写法")),
+    (("recursive node",), ("不支持用锚点和别名（& 和 *）复制整段内容", "把内容直接写出来")),
+    (("undefined alias",), ("使用了未定义的锚点别名", "以 * 开头的文字请用引号括起来")),
+    (("an alias",), ("以 * 开头的文字会被当作别名", _QUOTE_IT)),
+    (("duplicate anchor",), ("重复的锚点", "删除重复的 & 锚点")),
+    (("an anchor",), ("以 & 开头的文字会被当作锚点", _QUOTE_IT)),
+    (("tag", "expected uri", "uri escape", "constructor", "base64", "ordered map", "pairs", "node, but found"), _TAG),
+    (
+        ("escape", "hexadecimal", "hexdecimal", "unicode character"),
+        ("双引号里的反斜杠 \\ 后面的写法不对", "改用单引号括起来，或把 \\ 写成 \\\\"),
+    ),
+    (("quoted scalar",), ("引号没有闭合", "在值的末尾补上引号；文字里本来就有引号时，外面改用另一种引号（'…' 或 \"…\"）")),
+    (("block scalar",), ("| 或 > 后面不能再写文字", "正文从下一行开始，并缩进两个空格")),
+    (("',' or ']'",), ("方括号 [ ] 列表没有闭合，或列表项里有未加引号的冒号", "补上 ]，含冒号的项用引号括起来")),
+    (("',' or '}'",), ("花括号 { } 没有闭合", "补上 }")),
+    (
+        ("flow node",),
+        ("方括号或花括号里多了逗号或括号，或有一项是空的", "每项之间用一个英文逗号隔开，不要留空项；含有 , [ ] { } 的文字用引号括起来"),
+    ),
+    (("sequence entries are not allowed",), ("列表项“- ”不能和字段名写在同一行", "换行后缩进两个空格再写“- ”，或写成 [甲, 乙]")),
+    (("mapping values are not allowed", "unexpected ':'"), ("冒号位置不对，或值里含有未加引号的冒号", "含冒号的文字请用引号括起来")),
+    (("mapping keys are not allowed",), ("以 ? 开头的文字会被当作 YAML 的键", _QUOTE_IT)),
+    (("expected ':'", "simple key"), ("缺少冒号，或上一行的引号没有闭合", "检查这一行和上一行")),
+    (("'-' indicator",), ("列表项的缩进不一致", "同一列表的“- ”要对齐")),
+    (("expected key", "block end", "block mapping", "block collection"), _INDENT),
+    (("node content", "block node"), ("这里缺少内容", "列表项“- ”和冒号后面要写内容；以符号开头的文字" + _QUOTE_IT)),
+    (("end of stream",), ("引号或括号没有闭合", "检查成对的引号和括号")),
+    (("control character", "special character", "unacceptable character", "utf-8", "utf-16", "surrogate"), _UNREADABLE_CHARACTER),
 ]
 
 
@@ -100,26 +144,62 @@ def _line_at(text: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _yaml_message(exc: yaml.YAMLError, text: str, line: int, column: int) -> tuple[str, str, int]:
-    """(message, hint, column) for a YAML error at `line`:`column` of `text`."""
+def _parser_words(exc: BaseException) -> str:
+    """The parser's own message, lower-cased, for matching needles (never shown)."""
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    text = " ".join(str(part) for part in parts if part)
+    return (text or str(exc)).lower()
+
+
+def explain_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[str, str, int, int]:
+    """(message, hint, line, column) in Chinese for an error the YAML parser raised on `text`."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    words = _parser_words(exc)
+    if "end of stream" in words and "quoted scalar" in words and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # an unclosed quote: point where it opens, not at the end of the file
+    if "unexpected document" in words and getattr(exc, "context_mark", None):
+        mark = exc.context_mark
+    line = (mark.line + 1) if mark else 1
+    column = (mark.column + 1) if mark else 1
     source = _line_at(text, line)
+    char = source[column - 1 : column] if column else ""
     indent = source[: len(source) - len(source.lstrip(" \t"))]
     if "\t" in indent:
-        return "YAML 不能用制表符（Tab）缩进", "把 Tab 换成空格（每层两个空格）", indent.index("\t") + 1
-    message = " ".join(str(part) for part in (getattr(exc, "context", None), getattr(exc, "problem", None)) if part) or str(exc)
-    if "cannot start any token" in message:
-        char = source[column - 1 : column] if column else ""
+        return "YAML 不能用制表符（Tab）缩进", "把 Tab 换成空格（每层两个空格）", line, indent.index("\t") + 1
+    if "cannot start any token" in words:
         if char == "\t":
-            return "YAML 不能用制表符（Tab）缩进或对齐", "把 Tab 换成空格", column
+            return *_TAB, line, column
         shown = f"“{char}”" if char.strip() else "这个字符"
-        return f"值不能以{shown}开头", "把整个值用引号括起来", column
-    for needle, friendly, hint in _YAML_HINTS:
-        if needle in message:
-            if needle == "mapping values are not allowed" and _more_indented_than_previous(text, line):
-                return "缩进不对：这一行比上一行多缩进了，而上一行已经写了值", "同一层的字段要对齐", column
-            return friendly, hint, column
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return f"YAML 格式错误：{problem}", "对照编辑指南检查这一行的写法", column
+        return f"值不能以{shown}开头", _QUOTE_IT, line, column
+    if isinstance(exc, yaml.constructor.ConstructorError) and not any(n in words for n in ("merging", "unhashable", "recursive")):
+        return *_TAG, line, column  # safe loading meets no other constructor: only an explicit tag gets here
+    for needles, (message, hint) in _YAML_RULES:
+        if not any(needle in words for needle in needles):
+            continue
+        if (message, hint) == _DIRECTIVE:
+            line, column = _first_directive(text) or (line, column)
+        elif needles[0] == "another document" and _first_directive(text):
+            message, hint = _DIRECTIVE
+            line, column = _first_directive(text)  # type: ignore[misc]
+        elif needles[0] == "another document" and not re.search(r"^(?:---|\.\.\.)(?:\s|$)", text, re.MULTILINE):
+            message, hint = _UNKNOWN
+        elif needles[0] == "mapping values are not allowed" and _more_indented_than_previous(text, line):
+            message, hint = "缩进不对：这一行比上一行多缩进了，而上一行已经写了值", "同一层的字段要对齐"
+        elif (message, hint) == _INDENT or needles[0] == "node content":
+            if char in ("]", "}"):
+                message, hint = f"多了一个“{char}”", "删去多余的括号，或把含括号的文字用引号括起来"
+            elif re.match(r"^\s*(?:-\s+)?[^\s#:][^:]*:\s+(['\"]).*?\1\s*[^\s#]", source):
+                message, hint = "引号只括住了值的一部分", "引号要括住整个值：把引号放在值的最前面和最后面，或者去掉引号"
+        return message, hint, line, column
+    return *_UNKNOWN, line, column
+
+
+def _first_directive(text: str) -> tuple[int, int] | None:
+    """Line and column of the first `%` line (`%YAML 1.1`), where a directive mistake starts."""
+    for number, row in enumerate(text.split("\n"), start=1):
+        if row.startswith("%"):
+            return number, 1
+    return None
 
 
 def _more_indented_than_previous(text: str, line: int) -> bool:
@@ -137,7 +217,8 @@ def read_text(path: Path, file: str, problems: Problems) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.add(Position(file), f"无法读取文件：{exc.strerror}", "file.unreadable")
+        reason = "没有读取权限" if isinstance(exc, PermissionError) else "文件可能已损坏，或正被其他程序占用"
+        problems.add(Position(file), f"无法读取文件：{reason}", "file.unreadable", hint="检查文件权限，或重新保存这个文件")
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -196,8 +277,14 @@ def _walk(node: yaml.Node, path: tuple, doc: Document, problems: Problems, seen_
 
 def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0) -> Document | None:
     """Parse one YAML document; None (with a problem reported) when it cannot be read."""
-    loader = _Loader(text)
+    loader = None
     try:
+        try:
+            loader = _Loader(text)
+        except UnicodeEncodeError:  # a lone surrogate: libyaml takes UTF-8 only
+            message, hint = _UNREADABLE_CHARACTER
+            problems.add(Position(file, 1 + line_offset, 1), message, "file.control-char", hint=hint)
+            return None
         node = loader.get_single_node()
         if node is None:
             data: Any = None
@@ -221,20 +308,30 @@ def parse_yaml(text: str, file: str, problems: Problems, *, line_offset: int = 0
         )
         return None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        if "end of stream" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None):
-            mark = exc.context_mark  # an unclosed quote: point where it opens, not at the end of the file
-        line = (mark.line + 1) if mark else 1
-        col = (mark.column + 1) if mark else 1
-        message, hint, col = _yaml_message(exc, text, line, col)
-        problems.add(Position(file, line + line_offset, col), message, "yaml.syntax", hint=hint)
+        message, hint, line, column = explain_yaml_error(exc, text)
+        problems.add(Position(file, line + line_offset, column), message, "yaml.syntax", hint=hint)
+        return None
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        # A tag such as `!!int 二〇一三` whose constructor fails outside PyYAML's own errors.
+        line, column = _first_tag(text)
+        problems.add(Position(file, line + line_offset, column), _TAG[0], "yaml.syntax", hint=_TAG[1])
         return None
     except RecursionError:
         problems.add(Position(file, 1 + line_offset, 1), "YAML 嵌套层次太深", "yaml.syntax", hint="检查括号是否成对")
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
+
+
+def _first_tag(text: str) -> tuple[int, int]:
+    """Line and column of the first `!tag` in `text` (1, 1 when there is none)."""
+    match = re.search(r"(?:^|(?<=[\s\[{,:-]))!", text, re.MULTILINE)
+    if not match:
+        return 1, 1
+    before = text[: match.start()]
+    return before.count("\n") + 1, match.start() - (before.rfind("\n") + 1) + 1
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -35,7 +35,10 @@ from .models import (
     Theme,
     Volunteer,
 )
-from .problems import Position, Problems
+from .privacy import CONTACT_LABELS, KIND_LABELS, contact_key, find_contacts
+from .privacy import find_personal_numbers as find_personal_numbers  # re-exported: the importer scans cells with it
+from .privacy import is_resident_id as is_resident_id
+from .problems import Position, Problem, Problems, relative_file
 from .settings import Settings
 
 
@@ -70,8 +73,10 @@ _TYPE_MESSAGES = {
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
+    "int_parsing_size": "数字太大",
     "float_type": "应为数字",
     "float_parsing": "应为数字",
+    "finite_number": "应为普通的数字",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表（每项一行以“- ”开头，或写成 [甲, 乙]）",
@@ -81,7 +86,49 @@ _TYPE_MESSAGES = {
     "date_type": "应为日期，如 2024-03-05",
     "too_short": "不能为空",
     "string_too_short": "不能为空",
+    "too_long": "太长了",
+    "string_too_long": "太长了",
+    "string_unicode": "含有无法识别的字符",
 }
+# Any other pydantic error, by the first word of its type (`date_parsing`, `url_scheme`...).
+_TYPE_FAMILIES = {
+    "int": "应为整数",
+    "float": "应为数字",
+    "decimal": "应为数字",
+    "complex": "应为数字",
+    "string": "应为文字",
+    "bytes": "应为文字",
+    "bool": "应为 true 或 false",
+    "date": "应为日期，如 2024-03-05",
+    "datetime": "应为日期，如 2024-03-05",
+    "time": "应为时间，如 08:30",
+    "timezone": "应为时间，如 08:30",
+    "list": _TYPE_MESSAGES["list_type"],
+    "tuple": _TYPE_MESSAGES["list_type"],
+    "set": _TYPE_MESSAGES["list_type"],
+    "frozen": _TYPE_MESSAGES["list_type"],
+    "iterable": _TYPE_MESSAGES["list_type"],
+    "dict": _TYPE_MESSAGES["dict_type"],
+    "mapping": _TYPE_MESSAGES["dict_type"],
+    "model": _TYPE_MESSAGES["dict_type"],
+    "dataclass": _TYPE_MESSAGES["dict_type"],
+    "url": "应为以 http:// 或 https:// 开头的网址",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as staff wrote it in YAML (`true`, not Python's `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_shown(item)}" for key, item in value.items()) + "}"
+    return str(value)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
 def _model_at(cls: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -129,13 +176,14 @@ def _label(cls: type[Record], loc: tuple) -> str:
 
 
 def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]:
-    """(message, hint, code) in Chinese for one pydantic error."""
-    loc = tuple(error["loc"])
+    """(message, hint, code) in Chinese for one pydantic error; pydantic's English is never shown."""
+    loc = tuple(part for part in error["loc"] if isinstance(part, int) or re.fullmatch(r"[a-z_][a-z0-9_]*", str(part)))
     kind = error["type"]
     owner = _model_at(cls, loc) if loc else cls
     name = loc[-1] if loc else ""
     label = _label(cls, loc)
-    ctx = error.get("ctx", {})
+    ctx = error.get("ctx") or {}
+    given = error.get("input")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
@@ -145,20 +193,25 @@ def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]
         return f"未知字段 {name}", hint, "field.unknown"
     if kind == "missing":
         return f"缺少必填字段 {_field_label(owner, name)}", "", "field.missing"
+    if given is None and "input" in error and label:
+        # `date:` with nothing after it: YAML reads an empty value, never show it as "None".
+        info = owner.model_fields.get(name) if owner is not None and isinstance(name, str) else None
+        required = info is not None and info.is_required()
+        return f"{label} 不能为空", "这是必填字段，请填写内容" if required else "填写内容，或删除这一行", "field.empty"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
+        expected = str(ctx.get("expected", ""))
         choices = "、".join(re.findall(r"'([^']*)'", expected)) or expected
-        return f"{label} 的值“{error.get('input')}”不在可选范围内", f"只能是：{choices}", "field.choice"
+        return f"{label} 的值“{_shown(given)}”不在可选范围内", f"只能是：{choices}", "field.choice"
     if kind == "string_pattern_mismatch":
         if name == "source_url":
             return "source_url 应为以 http:// 或 https:// 开头的网址", "", "field.url"
-        return f"{label} 的值“{error.get('input')}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
+        return f"{label} 的值“{_shown(given)}”不是有效编号", "编号只能用小写英文字母、数字和连字符，即对方的文件名", "field.id"
     if kind in ("greater_than_equal", "greater_than"):
         return f"{label} 不能小于 {ctx.get('ge', ctx.get('gt'))}", "", "field.range"
     if kind in ("less_than_equal", "less_than"):
         return f"{label} 不能大于 {ctx.get('le', ctx.get('lt'))}", "", "field.range"
-    if kind == "value_error":
-        text = str(ctx.get("error", error.get("msg", "")))
+    if kind == "value_error" and _has_chinese(str(ctx.get("error", ""))):
+        text = str(ctx.get("error"))  # our own validators' messages (models.py), Chinese
         code = "field.date" if "日期" in text else "field.value"
         model = _model_at(cls, loc + ("",))
         if model is Period:
@@ -166,14 +219,15 @@ def describe_model_error(cls: type[Record], error: dict) -> tuple[str, str, str]
         if model is not None and model is not cls and not isinstance(name, str):
             return text, "", code  # a rule about a whole entry (e.g. one honour recipient): the line says which
         return (f"{label}：{text}" if label else text), "", code
-    if kind in ("too_short", "string_too_short") and isinstance(error.get("input"), list):
+    if kind in ("too_short", "string_too_short") and isinstance(given, list):
         return f"{label} 至少要有一项", "", "field.empty"
-    if error.get("input", "") is None and kind in _TYPE_MESSAGES:
-        return f"{label} 不能为空", "填写内容，或删除这一行", "field.empty"
-    described = _TYPE_MESSAGES.get(kind)
+    described = _TYPE_MESSAGES.get(kind) or _TYPE_FAMILIES.get(kind.split("_")[0])
     if described:
-        return f"{label} {described}", "", "field.type"
-    return f"{label}：{error.get('msg')}", "", "field.invalid"
+        return f"{label} {described}".strip(), "", "field.type"
+    where = f"{label} 的值" if label else "这里的值"
+    field_name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    hint = f"对照编辑指南“字段说明”中 {field_name} 的写法" if field_name else "对照编辑指南“字段说明”检查这一项"
+    return f"{where}不符合要求", hint, "field.invalid"
 
 
 def _error_position(raw: RawRecord, error: dict) -> Position:
@@ -764,32 +818,6 @@ def _check_alt_text(result: Validated, problems: Problems) -> None:
 
 # --- privacy ----------------------------------------------------------------
 
-_ID_CANDIDATE = re.compile(r"(?<![0-9])(\d{6})(\d{8})(\d{3})([0-9Xx])(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def is_resident_id(number: str) -> bool:
-    """GB 11643-1999: 17 digits, then a check digit (0-9 or X)."""
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
-    if _ID_CHECK[total % 11] != number[17].upper():
-        return False
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
-
-
-def find_personal_numbers(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, kind, masked) for every ID number or mobile number in text."""
-    for match in _ID_CANDIDATE.finditer(text):
-        number = match.group(0)
-        if is_resident_id(number):
-            yield match.start(), "id", number[:3] + "*" * 11 + number[-4:]
-    for match in _MOBILE.finditer(text):
-        yield match.start(), "mobile", f"{match.group(1)}****{match.group(3)}"
-
 
 def _owner(raw: RawRecord, line: int) -> str | None:
     """The top-level field written on or above `line`, or None (story body, file start)."""
@@ -805,32 +833,119 @@ def _owner(raw: RawRecord, line: int) -> str | None:
     return best[1] if best else None
 
 
+def _where(raw: RawRecord, line: int) -> str:
+    """How a message names the place of a finding: 正文, 字段 bio, 文件中."""
+    if raw.cls is Story and raw.doc is not None and line >= raw.body_line:
+        return "正文"
+    owner = _owner(raw, line)
+    return f"字段 {owner} " if owner else "文件中"
+
+
+def _report_number(raw: RawRecord, position: Position, where: str, owner: str | None, kind: str, masked: str, problems: Problems) -> None:
+    if kind == "mobile" and raw.cls is Organization and owner == "phone":
+        problems.add(
+            position,
+            f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开",
+            "privacy.mobile",
+            hint="改为单位的座机号码",
+        )
+    elif kind == "mobile":
+        problems.add(
+            position,
+            f"{where}含有手机号（{masked}），不得公开",
+            "privacy.mobile",
+            hint="删除手机号；组织可在 phone 字段公开办公电话（座机）",
+        )
+    elif kind == "bank-card":
+        problems.add(
+            position,
+            f"{where}含有银行卡号（{masked}），不得公开",
+            "privacy.bank-card",
+            hint="删除卡号；募捐信息请只写组织的公开渠道",
+        )
+    else:
+        problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
+
+
+def _string_values(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _string_values(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _string_values(value, path + (index,))
+
+
 def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
-    """ID and mobile numbers anywhere in a file, parsed or not, comments included."""
+    """ID, mobile and bank card numbers anywhere in a file, parsed or not, comments included.
+
+    The file's text is scanned as written (exact lines), then each parsed value,
+    which catches what YAML joins or unescapes (`>` folding, `"\\uff11"`).
+    """
     for raw in raws:
+        seen: set[str] = set()
         for offset, kind, masked in find_personal_numbers(raw.text):
             position = _offset_position(raw.file, raw.text, offset)
-            owner = _owner(raw, position.line)
-            if raw.cls is Story and raw.doc is not None and position.line >= raw.body_line:
-                where = "正文"
-            else:
-                where = f"字段 {owner} " if owner else "文件中"
-            if kind == "id":
-                problems.add(position, f"{where}含有身份证号（{masked}），不得公开", "privacy.id-number", hint="删除身份证号")
-            elif raw.cls is Organization and owner == "phone":
-                problems.add(
-                    position,
-                    f"phone 只能填办公电话（座机），这里是手机号（{masked}），不得公开",
-                    "privacy.mobile",
-                    hint="改为单位的座机号码",
-                )
-            else:
-                problems.add(
-                    position,
-                    f"{where}含有手机号（{masked}），不得公开",
-                    "privacy.mobile",
-                    hint="删除手机号；组织可在 phone 字段公开办公电话（座机）",
-                )
+            _report_number(raw, position, _where(raw, position.line), _owner(raw, position.line), kind, masked, problems)
+            seen.add(masked)
+        if raw.doc is None:
+            continue
+        for path, value in _string_values(raw.doc.data):
+            if value in raw.text:
+                continue  # written as it reads: the scan of the text saw it
+            for _, kind, masked in find_personal_numbers(value):
+                if masked not in seen:
+                    seen.add(masked)
+                    owner = str(path[0]) if path else None
+                    where = f"字段 {owner} " if owner else "文件中"
+                    _report_number(raw, raw.doc.position(path), where, owner, kind, masked, problems)
+
+
+def _published_contacts(result: Validated) -> set[str]:
+    """The addresses organisations publish (`public_contacts`): not a private person's."""
+    return {
+        contact_key(value)
+        for record, _, broken in result.checkable()
+        if isinstance(record, Organization) and "public_contacts" not in broken
+        for value in record.public_contacts
+    }
+
+
+def _check_contacts(raws: list[RawRecord], result: Validated, problems: Problems) -> None:
+    """E-mail addresses and WeChat ids: a private person's must not be published (warnings)."""
+    published = _published_contacts(result)
+    for raw in raws:
+        for offset, kind, masked, key in find_contacts(raw.text):
+            if key in published:
+                continue
+            position = _offset_position(raw.file, raw.text, offset)
+            label = CONTACT_LABELS[kind]
+            problems.add(
+                position,
+                f"{_where(raw, position.line)}含有{label}（{masked}）：个人的{label}不得公开",
+                f"privacy.{kind}",
+                severity="warning",
+                hint=f"删除个人的{label}；组织对外公开的邮箱或微信号，写进该组织文件的 public_contacts 后不再提示",
+            )
+
+
+def _check_file_names(settings: Settings, problems: Problems) -> None:
+    """A file named with a private number (a photo saved as an ID number) publishes it in its address."""
+    for folder in (settings.content_dir, settings.stories_dir):
+        for directory, subfolders, files in os.walk(folder):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            for name in sorted(subfolders + [name for name in files if not name.startswith(".")]):
+                for _, kind, masked in find_personal_numbers(name):
+                    # The problem names the folder: the file's own name would repeat the number.
+                    parent = relative_file(Path(directory), settings.root)
+                    problems.add(
+                        Position(parent),
+                        f"{parent}/ 中有一个{'文件夹名' if name in subfolders else '文件名'}含有{KIND_LABELS[kind]}（{masked}），不得公开",
+                        f"privacy.{'id-number' if kind == 'id' else kind}",
+                        hint="给文件改名（如用姓名拼音加序号），并修改引用它的地方",
+                    )
 
 
 def _check_consent(result: Validated, settings: Settings, problems: Problems) -> None:
@@ -846,7 +961,8 @@ def _check_consent(result: Validated, settings: Settings, problems: Problems) ->
                 raw.doc.position(("consent", "publish") if consent else ()),
                 f"志愿者 {volunteer.name} 没有同意公开的记录（consent.publish: true），不能发布",
                 "privacy.consent",
-                hint="取得本人（未满十四周岁由监护人）同意后填写 consent，或设为 draft: true",
+                hint="取得本人（未满十四周岁由监护人）同意后填写 consent，"
+                + ("才能删除 draft: true 发布" if volunteer.draft else "或设为 draft: true"),
             )
             continue
         if volunteer.photo and not consent.portrait and "photo" not in broken:
@@ -870,8 +986,109 @@ def _check_consent(result: Validated, settings: Settings, problems: Problems) ->
             )
 
 
+# --- placeholders of `leifeng new` -------------------------------------------
+
+# What `leifeng new` (commands/scaffold.py) writes for staff to replace: a `# TODO`
+# mark after a value (and `<!-- TODO ... -->` above a story body), "在这里写正文。" and
+# "在这里写个人事迹。…" for Markdown, and "待填写" for a required value it cannot know.
+_TODO = re.compile(r"(?<![A-Za-z])TODO(?![A-Za-z])")
+_WRITE_HERE = re.compile(r"^\s*(在这里写)")
+_TO_FILL = re.compile(r"(?:^\s*-|[:\[,])\s*(待填写)\s*(?=$|#|[,\]])")
+
+
+def _placeholder(line: str, in_yaml: bool) -> tuple[int, str] | None:
+    """(column, what) of a placeholder on one line of a file, or None."""
+    if in_yaml and line.lstrip().startswith("#"):
+        return None  # a comment: the scaffold's explanations and left-out fields
+    for pattern, what in ((_TODO, "TODO 标记"), (_WRITE_HERE, "“在这里写……”"), (_TO_FILL, "“待填写”")):
+        match = pattern.search(line)
+        if match:
+            return match.start(match.lastindex or 0) + 1, what
+    return None
+
+
+def _check_placeholders(raws: list[RawRecord], drafts: dict[str, RawRecord], problems: Problems) -> None:
+    """A published record that still holds what `leifeng new` wrote for staff to replace."""
+    for raw in raws:
+        if raw.doc is None or raw.file in drafts or not any(mark in raw.text for mark in ("TODO", "在这里写", "待填写")):
+            continue
+        body_line = raw.body_line if raw.cls is Story else 0
+        for number, line in enumerate(raw.text.split("\n"), start=1):
+            found = _placeholder(line, in_yaml=not body_line or number < body_line)
+            if found:
+                column, what = found
+                problems.add(
+                    Position(raw.file, number, column),
+                    f"这里还是 leifeng new 写的占位内容（{what}），不能发布",
+                    "content.placeholder",
+                    hint="改成真实内容，并删去 TODO 标记；还没写好就在文件开头加回 draft: true",
+                )
+
+
+# --- drafts -------------------------------------------------------------------
+
+_DRAFT_LINE = re.compile(r"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|YES|on|On|ON)[ \t]*(?:#.*)?$", re.MULTILINE)
+# A private number stays an error in a draft: the file is in the repository the moment it is committed.
+_ALWAYS_ERRORS = frozenset({"privacy.id-number", "privacy.mobile", "privacy.bank-card"})
+# Problems that do not touch a draft's pages: with only these, `mkdocs serve` still shows it.
+_PREVIEWABLE = frozenset({"privacy.consent", "privacy.portrait", "privacy.minor"})
+DRAFT_NOTE = "（草稿：发布前必须改正）"
+
+
+def _is_draft(raw: RawRecord, result: Validated) -> bool:
+    key = (raw.cls.record_type, raw.id)
+    if result.raw.get(key) is raw:
+        record = result.records[key[0]].get(raw.id)
+        if record is not None:
+            return record.draft
+        if key in result.salvaged and "draft" not in result.salvaged[key][1]:
+            return result.salvaged[key][0].draft
+    if raw.doc is not None:
+        return isinstance(raw.doc.data, dict) and raw.doc.data.get("draft") is True
+    front = raw.text.split("\n---", 1)[0] if raw.cls is Story else raw.text  # a story: its front matter
+    return bool(_DRAFT_LINE.search(front))
+
+
+def _draft_files(raws: list[RawRecord], result: Validated, settings: Settings) -> dict[str, RawRecord]:
+    """Files of records that are drafts and stay unpublished (a build with `drafts: show` publishes them)."""
+    if settings.include_drafts and not settings.preview:
+        return {}
+    return {raw.file: raw for raw in raws if _is_draft(raw, result)}
+
+
+def _soften_drafts(drafts: dict[str, RawRecord], result: Validated, settings: Settings, problems: Problems) -> None:
+    """A draft's own problems become warnings: they must be fixed before it is published, not before anything else is.
+
+    A draft with a problem that could break its pages is left out of the
+    records (and so of `mkdocs serve`) until it is fixed; one that only lacks
+    consent is still shown there.
+    """
+    hidden: set[tuple[str, str]] = set()
+    softened = []
+    for problem in problems.items:
+        raw = drafts.get(problem.position.file)
+        if raw is not None and problem.severity == "error" and problem.code not in _ALWAYS_ERRORS:
+            key = (raw.cls.record_type, raw.id)
+            hide = problem.code not in _PREVIEWABLE and result.raw.get(key) is raw
+            if hide:
+                hidden.add(key)
+            hint = (
+                problem.hint + ("；" if problem.hint else "") + "改正前，预览中不显示这条草稿"
+                if hide and settings.include_drafts
+                else problem.hint
+            )
+            problem = Problem(problem.position, problem.message + DRAFT_NOTE, problem.code, "warning", hint)
+        softened.append(problem)
+    problems.items[:] = softened
+    for kind, rid in hidden:
+        result.records[kind].pop(rid, None)
+
+
 def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> Validated:
-    """Models, then references and vocabularies, then media, alt text and privacy."""
+    """Models, then references and vocabularies, then media, alt text, privacy and placeholders.
+
+    A draft's own problems are then made warnings (private numbers excepted).
+    """
     result = Validated()
     _validate_models(raws, problems, result)
     _check_references(result, settings, problems)
@@ -879,7 +1096,12 @@ def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> V
     _check_media(result, settings, problems)
     _check_alt_text(result, problems)
     _check_personal_numbers(raws, problems)
+    _check_file_names(settings, problems)
+    _check_contacts(raws, result, problems)
     _check_consent(result, settings, problems)
     for story in result.of("story").values():
         wechat_problems(story, result.raw[("story", story.id)].doc.position, problems)
+    drafts = _draft_files(raws, result, settings)
+    _check_placeholders(raws, drafts, problems)
+    _soften_drafts(drafts, result, settings, problems)
     return result
