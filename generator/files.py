@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -36,3 +37,57 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when `b` is a hard link to `a` (or the same path)."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return sa.st_ino == sb.st_ino and sa.st_dev == sb.st_dev
+
+
+def walk_files(root: Path) -> Iterator[str]:
+    """Every file under `root`, as a path relative to it with forward slashes."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                yield os.path.relpath(entry.path, root).replace(os.sep, "/")
+
+
+def sync_tree(wanted: dict[str, Path], root: Path) -> tuple[int, int]:
+    """Make `root` hold exactly `wanted` (relative path -> file), touching only what differs.
+
+    A file already linked to its source stays; anything else is linked (or
+    copied) anew; files no longer wanted are removed, and folders left empty.
+    Returns (files written, files removed).
+    """
+    written = removed = 0
+    root.mkdir(parents=True, exist_ok=True)
+    for relative, source in wanted.items():
+        target = root / relative
+        if not same_file(source, target):
+            link_or_copy(source, target)
+            written += 1
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        base = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        kept = 0
+        for name in files:
+            if prefix + name in wanted:
+                kept += 1
+            else:
+                os.remove(os.path.join(folder, name))
+                removed += 1
+        if not kept and base != "." and not any(os.path.isdir(os.path.join(folder, d)) for d in subfolders):
+            os.rmdir(folder)
+    return written, removed

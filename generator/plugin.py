@@ -35,10 +35,11 @@ from .content.cache import ParseCache
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError
 from .content.site_config import ConfigProblem, check_site_config, format_config_problems
+from .files import sync_tree, walk_files
 from .pipeline import run_checks, settings_for
 from .site import feed
 from .site.bodies import rewrite_page_links
-from .site.build import SiteBuilder, write_sitemap
+from .site.build import SiteBuilder, output_file, sitemap
 from .site.catalog import Catalog
 from .site.pages import REFERENCE_URI, SECTIONS
 from .site.render import fingerprint, template_digest
@@ -162,18 +163,26 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self._strict_warnings = _WarningCounter() if config.strict else None
         if self._strict_warnings is not None:
             logging.getLogger("mkdocs").addHandler(self._strict_warnings)
-        # Write into a staging folder next to the site; it replaces the site
-        # only when the whole build has succeeded.
-        self.final_site_dir = None
-        if not self.serving:
+        # MkDocs writes its own few files (hand-written pages, theme assets)
+        # into a folder of its own, which it empties first; the site is then
+        # made to hold exactly those and ours (files.sync_tree), touching only
+        # what changed. `mkdocs build` fills a staging folder (the site of two
+        # builds ago, recycled) that replaces the site only when the whole
+        # build has succeeded; `mkdocs serve` updates its own folder in place.
+        if self.serving:
+            self.final_site_dir = None
+            self.target = Path(config.site_dir)
+            config.site_dir = f"{config.site_dir.rstrip(os.sep)}-mkdocs"
+        else:
             self.final_site_dir = config.site_dir
-            previous = f"{config.site_dir.rstrip(os.sep)}.previous"
-            if not os.path.exists(config.site_dir) and os.path.isdir(previous):
+            final = config.site_dir.rstrip(os.sep)
+            if not os.path.exists(final) and os.path.isdir(f"{final}.previous"):
                 # The last build was stopped between its two renames: put the old site back.
-                os.replace(previous, config.site_dir)
-            config.site_dir = f"{config.site_dir.rstrip(os.sep)}.staging"
-            if os.path.isdir(config.site_dir):
-                shutil.rmtree(config.site_dir)
+                os.replace(f"{final}.previous", final)
+            self.target = Path(f"{final}.staging")
+            if not self.target.is_dir() and os.path.isdir(f"{final}.previous"):
+                os.replace(f"{final}.previous", self.target)  # recycled: only what changed is relinked
+            config.site_dir = str(self.cache_dir / "mkdocs-site")
         return config
 
     # --- pipeline ---------------------------------------------------------
@@ -273,8 +282,6 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.catalog is not None and self.builder is not None and self.settings is not None
-        site_dir = Path(config.site_dir)
-        self.builder.link_media(site_dir)
         extra = self._site_context()
         chrome = Chrome(self.nav, self.sections, self.files, config, extra, self.site_url)
         shared = fingerprint(
@@ -294,18 +301,26 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             {key: dict(value) if key == "t" else value for key, value in extra.items()},
         )
         markdown = (list(config.markdown_extensions), dict(config.mdx_configs))
-        stats, listed = self.builder.render_pages(site_dir, self.env, chrome, markdown, shared, config.site_name, self.site_url)
-        feed.write_feed(self.catalog, config, site_dir)
+        # Everything the site holds: site path -> the file (in a cache) it is linked from.
+        own = Path(config.site_dir)
+        outputs: dict[str, Path] = {relative: own / relative for relative in walk_files(own)}
+        outputs.update(self.builder.published)
+        stats, listed = self.builder.render_pages(outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url)
+        outputs["feed.xml"] = output_file(self.cache_dir, "feed.xml", feed.feed_for(self.catalog, config.site_name, config.site_url or ""))
         if self.site_url:
             docs = [f.url for f in (self.files.documentation_pages() if self.files else []) if not f.inclusion.is_not_in_nav()]
-            write_sitemap(site_dir, self.site_url, listed, docs)
-        from .assets.search import write_search_index  # the site search index (generator/search)
+            outputs["sitemap.xml"] = output_file(self.cache_dir, "sitemap.xml", sitemap(self.site_url, listed, docs))
+        from .assets.search import write_index  # the site search index (assets/search.py)
 
-        write_search_index(self.catalog, config)
+        search = self.cache_dir / "search-site"
+        write_index(self.catalog, search, self.cache_dir / "search")
+        outputs.update({relative: search / relative for relative in walk_files(search)})
+        written, removed = sync_tree(outputs, self.target)
         log.info(
             f"页面：新生成 {stats.drawn} 个，复用 {stats.reused} 个（{stats.seconds:.1f} 秒）；"
             f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"
-            f"复用缓存 {self.images.reused + self.share.reused + self.media.reused} 张"
+            f"复用缓存 {self.images.reused + self.share.reused + self.media.reused} 张；"
+            f"网站文件：更新 {written} 个，删除 {removed} 个"
         )
         if self._strict_warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
@@ -313,26 +328,37 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             return
         if self._strict_warnings is not None and self._strict_warnings.count:
             # `--strict` aborts right after this event: keep the published site as it is.
-            shutil.rmtree(config.site_dir, ignore_errors=True)
+            self._set_aside_staging()
             log.error(f"严格模式（--strict）下有 {self._strict_warnings.count} 个警告：网站没有更新，原有网站保持不变")
             return
-        staging, final = config.site_dir, self.final_site_dir
-        previous = f"{final.rstrip(os.sep)}.previous"
+        final = self.final_site_dir.rstrip(os.sep)
+        previous = f"{final}.previous"
         if os.path.isdir(previous):
             shutil.rmtree(previous)
         if os.path.exists(final):
-            os.replace(final, previous)
-        os.replace(staging, final)
-        shutil.rmtree(previous, ignore_errors=True)
+            os.replace(final, previous)  # kept: the next build recycles it as its staging folder
+        os.replace(self.target, final)
         config.site_dir = final  # later commands (gh-deploy) read the real folder
         log.info(f"网站已生成到 {final}")
+
+    def _set_aside_staging(self) -> None:
+        """A build that did not finish: keep its folder for the next build to recycle, out of the way."""
+        if self.final_site_dir is None or not self.target.is_dir():
+            return
+        previous = f"{self.final_site_dir.rstrip(os.sep)}.previous"
+        if os.path.isdir(previous):
+            shutil.rmtree(self.target, ignore_errors=True)
+        else:
+            os.replace(self.target, previous)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._strict_warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
-        if self.final_site_dir is not None:
-            staging = f"{self.final_site_dir.rstrip(os.sep)}.staging"
-            shutil.rmtree(staging, ignore_errors=True)
+        self._set_aside_staging()
+
+    def on_shutdown(self) -> None:
+        if self.serving and getattr(self, "target", None) is not None:
+            shutil.rmtree(f"{str(self.target).rstrip(os.sep)}-mkdocs", ignore_errors=True)
 
 
 def _generator_digest() -> str:

@@ -69,6 +69,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
+from ..files import atomic_write
 from ..site.catalog import Catalog
 from ..text.opencc import read_dictionary
 
@@ -622,9 +623,10 @@ def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None)
     folder = root / index.version
     for sub in ("s", "d"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
+    # New files, never rewritten in place: the site holds hard links to them.
     for path, data in index.files.items():
-        (folder / path).write_bytes(data)
-    (root / "manifest.json").write_text(json.dumps(manifest(index, catalog), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        atomic_write(folder / path, data)
+    atomic_write(root / "manifest.json", json.dumps(manifest(index, catalog), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     log.info(f"搜索索引：{index.stats['docs']} 条记录，{index.stats['shards']} 个分片，用时 {time.perf_counter() - started:.1f} 秒")
     return index
 

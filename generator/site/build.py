@@ -22,7 +22,7 @@ from ..assets.roll_pdf import honor_sheet_file
 from ..assets.sharing import honor_sheet
 from ..content.settings import Settings
 from ..content.validate import body_images, media_fields, resolve_media
-from ..files import atomic_write, link_or_copy
+from ..files import atomic_write
 from ..text.i18n import strings_for
 from .bodies import Bodies, Resolver, Target
 from .catalog import Catalog
@@ -82,10 +82,6 @@ class SiteBuilder:
     def add_published(self, files: dict[str, Path]) -> None:
         self.published.update(files)
 
-    def link_media(self, site_dir: Path) -> None:
-        for site_path, source in sorted(self.published.items()):
-            link_or_copy(source, site_dir / site_path)
-
     # --- pages ----------------------------------------------------------------
 
     def resolver(self) -> Resolver:
@@ -101,7 +97,7 @@ class SiteBuilder:
 
     def render_pages(
         self,
-        site_dir: Path,
+        outputs: dict[str, Path],
         env: Any,
         chrome: Callable[[PageSpec, str, list], dict],
         markdown: tuple[list, dict],
@@ -109,7 +105,7 @@ class SiteBuilder:
         site_name: str,
         site_url: str,
     ) -> tuple[RenderStats, list[PageSpec]]:
-        """Every generated page into `site_dir`; returns what the sitemap needs."""
+        """Every generated page into `outputs` (site path -> cached file); returns what the sitemap needs."""
         bodies = Bodies(markdown[0], markdown[1], self.resolver())
         env.filters["markdown"] = _markdown_filter(bodies)
         renderer = PageRenderer(env, chrome, bodies, self.cache_dir / "pages", shared)
@@ -121,7 +117,7 @@ class SiteBuilder:
                     listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
                 yield spec
 
-        stats = renderer.render(keep(self.pages(site_name, site_url)), site_dir)
+        stats = renderer.render(keep(self.pages(site_name, site_url)), outputs)
         self.qr.save()
         return stats, listed
 
@@ -147,7 +143,7 @@ def _markdown_filter(bodies: Bodies) -> Callable:
     return markdown
 
 
-def write_sitemap(site_dir: Path, site_url: str, entries: list[Any], extra_urls: list[str]) -> None:
+def sitemap(site_url: str, entries: list[Any], extra_urls: list[str]) -> bytes:
     """sitemap.xml: every published page, with the record's own date where it has one."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
@@ -160,4 +156,16 @@ def write_sitemap(site_dir: Path, site_url: str, entries: list[Any], extra_urls:
             f"  <url><loc>{escape(base + url)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>"
         )
     lines.append("</urlset>")
-    atomic_write(site_dir / "sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def output_file(cache_dir: Path, name: str, data: bytes) -> Path:
+    """A small generated file (feed, sitemap) kept in the cache, rewritten only when it changes."""
+    path = cache_dir / "site-files" / name
+    try:
+        if path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return path

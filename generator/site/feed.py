@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urljoin
-
-from mkdocs.config.defaults import MkDocsConfig
 
 from ..text.i18n import strings_for
 from .catalog import Catalog
@@ -59,9 +56,8 @@ def build_feed(catalog: Catalog, site_name: str, site_url: str) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_feed(catalog: Catalog, config: MkDocsConfig, site_dir: Path) -> None:
-    site_url = config.site_url or ""
+def feed_for(catalog: Catalog, site_name: str, site_url: str) -> bytes:
+    """feed.xml; without site_url its links are relative, which some readers cannot follow."""
     if not site_url:
         log.warning("mkdocs.yml 没有设置 site_url：订阅源（feed.xml）中的链接将是相对地址，部分阅读器无法识别")
-        site_url = "/"
-    (site_dir / "feed.xml").write_bytes(build_feed(catalog, config.site_name, site_url))
+    return build_feed(catalog, site_name, site_url or "/")

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..files import atomic_write, link_or_copy
+from ..files import atomic_write
 from .bodies import Bodies
 from .pages import PageSpec
 
@@ -115,8 +115,11 @@ class PageRenderer:
         context["spec"] = spec
         return self.env.get_template(spec.template).render(context).encode("utf-8")
 
-    def render(self, specs: Iterable[PageSpec], site_dir: Path) -> RenderStats:
-        """Draw what changed, link everything into `site_dir`; forget cached pages no longer used."""
+    def render(self, specs: Iterable[PageSpec], outputs: dict[str, Path]) -> RenderStats:
+        """Draw what changed; every page's file goes into `outputs` (site path -> cached file).
+
+        Cached pages no build used are forgotten.
+        """
         started = time.perf_counter()
         stats = RenderStats()
         used: set[str] = set()
@@ -129,7 +132,7 @@ class PageRenderer:
                 atomic_write(cached, self.draw(spec))
                 stats.drawn += 1
             used.add(key)
-            link_or_copy(cached, site_dir / spec.url / "index.html")
+            outputs[f"{spec.url}index.html"] = cached
             stats.urls.append(spec.url)
         self._forget(used)
         stats.seconds = time.perf_counter() - started
