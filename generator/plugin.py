@@ -189,6 +189,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             raise ContentError("内容检查未通过，网站没有生成，原有网站保持不变：\n" + format_text(problems))
         self.builder = SiteBuilder(self.settings, self.catalog, self.cache_dir, self.images, self.media, self.qr)
         self.builder.prepare_media(config.site_name, config.site_url or "")
+        if not self.site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：网页上没有二维码和分享海报（二维码要用网页的完整地址），请填写 site_url")
         self.builder.add_published(self.share.produce({SITE_CARD: site_card(self.settings.slogan, config.site_name)}))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -247,7 +249,13 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         s = self.settings
         return {
             "t": strings_for(s.language),
-            "site": {"icp": s.icp, "icp_url": s.icp_url, "police": s.police, "police_url": s.police_url, "card": Picture(SITE_CARD, *CARD_SIZE)},
+            "site": {
+                "icp": s.icp,
+                "icp_url": s.icp_url,
+                "police": s.police,
+                "police_url": s.police_url,
+                "card": Picture(SITE_CARD, *CARD_SIZE),
+            },
             "site_url": self.site_url,
         }
 

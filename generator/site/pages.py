@@ -351,7 +351,7 @@ def story_page(catalog: Catalog, views: Views, story: Story, share: Callable[...
         "newer": views.link(catalog.newer_story(story)),
         "older": views.link(catalog.older_story(story)),
         "related": views.story_cards(catalog.related_stories(story)),
-        "share": share(story, story.title, story.summary or "", "kind_story", picture.poster if picture else None),
+        "share": share(story, story.title, story.summary or "", "stories", picture.poster if picture else None),
         "wechat_url": wechat_page_url(story.id) if catalog.settings.wechat_link else None,
     }
     return PageSpec(
@@ -383,7 +383,7 @@ def volunteer_page(catalog: Catalog, views: Views, v: Volunteer, share: Callable
             v,
             v.name,
             " ".join(p for p in (v.headline or "", f"“{v.quote}”" if v.quote else "") if p),
-            "kind_volunteer",
+            "volunteers",
             card.portrait.poster,
         ),
     }

@@ -19,7 +19,6 @@ from ..assets.media import site_path_for
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from .catalog import Catalog, HonorEntry
 
-
 # The picture band of a share poster (theme/assets/poster.js) is this many pixels wide.
 POSTER_WIDTH = 750
 
