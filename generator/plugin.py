@@ -29,7 +29,8 @@ from .assets.cms import admin_files
 from .assets.images import ImagePipeline
 from .assets.media import MediaCache
 from .assets.qrcodes import QrCodes
-from .assets.share import ShareImages, ShareSpec
+from .assets.share import CARD_SIZE, ShareImages
+from .assets.sharing import SITE_CARD, site_card
 from .chrome import Chrome, navigation
 from .content.cache import ParseCache
 from .content.problems import format_text
@@ -44,6 +45,7 @@ from .site.catalog import Catalog
 from .site.pages import REFERENCE_URI, SECTIONS
 from .site.render import fingerprint, template_digest
 from .site.templating import register_filters
+from .site.views import Picture
 from .text.i18n import strings_for
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
@@ -152,7 +154,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self._cache_root = self.cache_dir
             self.media = MediaCache(self.cache_dir / "media")
             self.images = ImagePipeline(self.cache_dir, self.settings.max_image_pixels)
-            self.share = ShareImages(self.cache_dir, digest=self.images.content_digest)
+            self.share = ShareImages(self.cache_dir)
             self.qr = QrCodes(self.cache_dir / "qr.json")
             self.parsed = ParseCache(self.cache_dir / "parsed.pickle")
         self.images.encoded = self.images.reused = self.media.reused = self.share.rendered = self.share.reused = 0
@@ -196,11 +198,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             raise ContentError("内容检查未通过，网站没有生成，原有网站保持不变：\n" + format_text(problems))
         self.builder = SiteBuilder(self.settings, self.catalog, self.cache_dir, self.images, self.media, self.qr)
         self.builder.prepare_media(config.site_name, config.site_url or "")
-        self.builder.add_published(self.share.produce({"share/site-card.jpg": ("card", self._site_card(config))}))
-
-    def _site_card(self, config: MkDocsConfig) -> ShareSpec:
-        assert self.settings is not None
-        return ShareSpec("", config.site_name, self.settings.slogan, config.site_name, "", None)
+        if not self.site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：网页上没有二维码和分享海报（二维码要用网页的完整地址），请填写 site_url")
+        self.builder.add_published(self.share.produce({SITE_CARD: site_card(self.settings.slogan, config.site_name)}))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
@@ -258,7 +258,13 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         s = self.settings
         return {
             "t": strings_for(s.language),
-            "site": {"icp": s.icp, "icp_url": s.icp_url, "police": s.police, "police_url": s.police_url, "card": "share/site-card.jpg"},
+            "site": {
+                "icp": s.icp,
+                "icp_url": s.icp_url,
+                "police": s.police,
+                "police_url": s.police_url,
+                "card": Picture(SITE_CARD, *CARD_SIZE),
+            },
             "site_url": self.site_url,
         }
 

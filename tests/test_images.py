@@ -1,15 +1,15 @@
-"""Images and sharing: responsive variants, no metadata, posters, cards, printable rolls."""
+"""Images and sharing: responsive variants, no metadata, poster data, Open Graph images, printable rolls."""
 
 from __future__ import annotations
 
-import io
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from generator.assets.fonts import cjk_font
-from generator.assets.share import NO_LINE_END, NO_LINE_START, POSTER_SIZE, ShareSpec, draw_poster, wrap_text
+from generator.assets.share import NO_LINE_END, NO_LINE_START, wrap_text
 
 from .conftest import SiteMaker
 
@@ -110,41 +110,87 @@ def test_output_bytes_are_identical_from_build_to_build(site: SiteMaker) -> None
     assert {p.relative_to(second.site): p.read_bytes() for p in second.site.rglob("*") if p.is_file()} == snapshot
 
 
-def _decode_qr(image: Image.Image) -> list[str]:
+def _meta(built, url: str) -> dict[str, str]:
+    return {m["property"]: m["content"] for m in built.html(url).select("meta[property]")}
+
+
+def test_story_and_volunteer_pages_carry_what_the_device_draws_the_poster_from(site: SiteMaker) -> None:
+    built = photo_site(site).volunteer("v", "王小明", headline="社区志愿者", quote="帮助别人，快乐自己。").build()
+    assert built.returncode == 0, built.output
+    story = built.html("stories/2025/s/").select_one(".lf-share [data-lf-poster]")
+    assert story["data-title"] == "故事" and story["data-summary"] == "导语" and story["data-kind"] == "志愿故事"
+    assert story["data-url"] == "https://example.gov.cn/zyfw/stories/2025/s/"
+    assert story["data-site"] == "测试站"
+    # the narrowest published JPEG at least as wide as the poster, relative to the page
+    assert story["data-image"] == "../../../media/stories/cover-800.jpg"
+    assert story.get_text(strip=True) == "生成分享海报"
+    volunteer = built.html("volunteers/v/").select_one(".lf-share [data-lf-poster]")
+    assert volunteer["data-title"] == "王小明" and volunteer["data-kind"] == "志愿者风采"
+    assert volunteer["data-summary"] == "社区志愿者 “帮助别人，快乐自己。”"
+    assert volunteer["data-image"] == "../../media/avatars/v.png", "without a photo, the surname avatar"
+
+
+def test_the_poster_button_is_hidden_until_the_script_shows_it(site: SiteMaker) -> None:
+    built = photo_site(site).build()
+    tool = built.html("stories/2025/s/").select_one(".lf-share [data-lf-poster]").find_parent("li")
+    assert tool.has_attr("hidden")
+
+
+def test_no_poster_or_record_card_is_drawn_at_build_time(site: SiteMaker) -> None:
+    built = photo_site(site).volunteer("v", "王小明").build()
+    assert built.returncode == 0, built.output
+    assert sorted(p.relative_to(built.site).as_posix() for p in (built.site / "share").rglob("*") if p.is_file()) == ["share/site-card.jpg"]
+    assert "下载分享海报" not in (built.site / "stories/2025/s/index.html").read_text(encoding="utf-8")
+
+
+def test_the_qr_code_on_the_page_leads_to_the_published_address(site: SiteMaker) -> None:
     import zxingcpp
 
-    return [result.text for result in zxingcpp.read_barcodes(image)]
+    built = photo_site(site).build()
+    svg = built.html("stories/2025/s/").select_one(".lf-qr svg")
+    size = int(svg["viewbox"].split()[2])
+    modules = Image.new("L", (size, size), 255)
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(modules)
+    for x, y, length in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg.select_one("path")["d"]):
+        draw.rectangle((int(x), int(y), int(x) + int(length) - 1, int(y)), fill=0)
+    big = modules.resize((size * 8, size * 8), Image.NEAREST)
+    assert [r.text for r in zxingcpp.read_barcodes(big)] == ["https://example.gov.cn/zyfw/stories/2025/s/"]
+    assert "扫一扫在手机打开" in svg.find_parent("figure").select_one("figcaption").get_text()
 
 
-def test_story_and_volunteer_posters_have_the_right_size_and_qr_code(site: SiteMaker) -> None:
-    built = photo_site(site).volunteer("v", "王小明", headline="社区志愿者").build()
-    assert built.returncode == 0, built.output
-    for path, url in (
-        ("share/stories/s-poster.jpg", "https://example.gov.cn/zyfw/stories/2025/s/"),
-        ("share/volunteers/v-poster.jpg", "https://example.gov.cn/zyfw/volunteers/v/"),
-    ):
-        with Image.open(built.site / path) as poster:
-            assert poster.size == POSTER_SIZE
-            assert _decode_qr(poster) == [url]
-    soup = built.html("stories/2025/s/")
-    assert soup.select_one(".lf-share a[download]")["href"].endswith("share/stories/s-poster.jpg")
-    assert soup.select_one(".lf-qr svg path")["d"].startswith("M")
-    assert "扫一扫在手机打开" in soup.select_one(".lf-qr figcaption").get_text()
-
-
-def test_every_record_page_has_open_graph_title_description_and_card(site: SiteMaker) -> None:
-    built = photo_site(site).volunteer("v", "王小明").build()
-    soup = built.html("stories/2025/s/")
-    meta = {m["property"]: m["content"] for m in soup.select("meta[property]")}
+def test_open_graph_image_of_a_story_is_its_cover_at_the_largest_width(site: SiteMaker) -> None:
+    built = photo_site(site).build()
+    meta = _meta(built, "stories/2025/s/")
     assert meta["og:title"] == "故事" and meta["og:description"] == "导语"
-    assert meta["og:image"] == "https://example.gov.cn/zyfw/share/stories/s-card.jpg"
-    with Image.open(built.site / "share/stories/s-card.jpg") as card:
+    assert meta["og:image"] == "https://example.gov.cn/zyfw/media/stories/cover-1200.jpg"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "750")
+    assert (built.site / "media/stories/cover-1200.jpg").is_file()
+
+
+def test_open_graph_image_of_a_volunteer_is_the_photo(site: SiteMaker) -> None:
+    make_photo(site.root / "content/media/volunteers/v.jpg", (600, 800))
+    built = site.volunteer(
+        "v", "王小明", photo="media/volunteers/v.jpg", photo_alt="王小明", consent={"publish": True, "portrait": True}
+    ).build()
+    assert built.returncode == 0, built.output
+    meta = _meta(built, "volunteers/v/")
+    assert meta["og:image"] == "https://example.gov.cn/zyfw/media/volunteers/v-600.jpg"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("600", "800")
+
+
+def test_pages_without_a_picture_share_the_one_site_card(site: SiteMaker) -> None:
+    built = photo_site(site).volunteer("v", "王小明").build()
+    for url in ("", "volunteers/v/", "stories/"):
+        meta = _meta(built, url)
+        assert meta["og:image"] == "https://example.gov.cn/zyfw/share/site-card.jpg", url
+        assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    with Image.open(built.site / "share/site-card.jpg") as card:
         assert card.size == (1200, 630)
-    home = {m["property"]: m["content"] for m in built.html("").select("meta[property]")}
-    assert home["og:image"].endswith("share/site-card.jpg")
 
 
-def test_without_site_url_the_build_explains_why_there_are_no_posters(site: SiteMaker) -> None:
+def test_without_site_url_the_build_explains_why_there_is_no_qr_code_or_poster(site: SiteMaker) -> None:
     photo_site(site).write_config()
     config = (site.root / "mkdocs.yml").read_text(encoding="utf-8").replace("site_url: https://example.gov.cn/zyfw/\n", "")
     (site.root / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -153,7 +199,20 @@ def test_without_site_url_the_build_explains_why_there_are_no_posters(site: Site
     built = build(site.root)
     assert built.returncode == 0, built.output
     assert "site_url" in built.output and "海报" in built.output
-    assert not (built.site / "share/stories/s-poster.jpg").exists()
+    assert built.html("stories/2025/s/").select_one("[data-lf-poster], .lf-qr") is None
+
+
+def test_a_traditional_site_gets_traditional_poster_strings(site: SiteMaker) -> None:
+    photo_site(site).write_config()
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: zh\n", "language: zh-TW\n"), encoding="utf-8")
+    from .conftest import build
+
+    built = build(site.root)
+    assert built.returncode == 0, built.output
+    button = built.html("stories/2025/s/").select_one("[data-lf-poster]")
+    assert button["data-kind"] == "志願故事" and button["data-hint"] == "長按識別 QR Code"
+    assert "圖片" in button["data-save"]
 
 
 def test_honor_list_has_a_printable_pdf_in_the_lists_order(site: SiteMaker) -> None:
@@ -190,20 +249,6 @@ def test_wrapped_lines_fit_their_box_and_follow_chinese_rules(width: int) -> Non
 
 def test_short_text_is_not_cut() -> None:
     assert wrap_text("王小明", cjk_font(46), 600, 3) == ["王小明"]
-
-
-def test_poster_text_stays_inside_the_poster_for_the_longest_title() -> None:
-    spec = ShareSpec("志愿故事", LONG_TITLE * 2, LONG_TITLE * 4, "江城志愿" * 6, "https://example.gov.cn/zyfw/stories/2025/x/", None)
-    poster = draw_poster(spec)
-    assert poster.size == POSTER_SIZE
-    # The side margins stay white: nothing was drawn past the text box.
-    strip_left = poster.crop((0, 600, 40, POSTER_SIZE[1]))
-    strip_right = poster.crop((POSTER_SIZE[0] - 40, 600, POSTER_SIZE[0], POSTER_SIZE[1]))
-    for strip in (strip_left, strip_right):
-        assert strip.convert("L").getextrema()[0] > 240
-    buffer = io.BytesIO()
-    poster.save(buffer, "PNG")
-    assert _decode_qr(Image.open(io.BytesIO(buffer.getvalue()))) == ["https://example.gov.cn/zyfw/stories/2025/x/"]
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
-"""Share images: posters (750×1334) with a QR code, Open Graph cards (1200×630).
+"""Sharing at build time: QR codes, Chinese line breaking, the site's Open Graph card.
 
-A static site cannot set WeChat's share card, so the field shares posters:
-the picture, the title, the summary wrapped by Chinese line-breaking rules,
-the site name and a QR code to the page (长按识别二维码). Drawn with Pillow
-and the Noto Sans CJK font that comes with the dependencies; QR codes come
-from zxing-cpp. Every image is cached by a hash of everything drawn on it.
+Share posters are drawn on the reader's device when they ask for one
+(theme/assets/poster.js, from the page's inline QR code and a published
+picture), so the build draws no poster. Pages with a picture give it as
+their Open Graph image; every other page shares the one 1200×630 site card
+drawn here with Pillow and the Noto Sans CJK font that comes with the
+dependencies, cached by a hash of everything drawn on it. QR codes come from
+zxing-cpp. `wrap_text` breaks lines by Chinese rules for the card and the
+printed honour roll; poster.js follows the same rules.
 """
 
 from __future__ import annotations
@@ -14,17 +17,14 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw
 
 from .fonts import cjk_font
 
-SHARE_VERSION = "1"
-POSTER_SIZE = (750, 1334)
+SHARE_VERSION = "2"
 CARD_SIZE = (1200, 630)
 RED = (183, 28, 28)
 DARK = (26, 26, 26)
@@ -38,17 +38,13 @@ ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
-class ShareSpec:
-    """Everything drawn on one share image."""
+class CardSpec:
+    """Everything drawn on an Open Graph card."""
 
-    kind_label: str  # 志愿故事, 志愿者风采...
+    kind_label: str  # above the title; empty for the site card
     title: str
     summary: str
     site_name: str
-    url: str  # absolute URL for the QR code; empty for cards
-    image: str | None  # source file on disk
-    fit: str = "cover"  # "contain" for avatars and logos: never crop them
-    hints: tuple[str, str] = ("长按识别二维码", "阅读全文")  # the lines beside the QR code
 
 
 # --- text layout ------------------------------------------------------------
@@ -118,14 +114,6 @@ def _with_ellipsis(line: str, font, max_width: float) -> str:
 # --- drawing ----------------------------------------------------------------
 
 
-def qr_image(url: str, size: int) -> Image.Image:
-    """A QR code of `url` (error correction M, quiet zone included) scaled to `size` px."""
-    import zxingcpp
-
-    barcode = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    return _modules(barcode).resize((size, size), Image.NEAREST)
-
-
 def _modules(barcode) -> Image.Image:
     """The barcode as a greyscale image, one pixel per module."""
     view = memoryview(barcode.to_image(scale=1, add_quiet_zones=True))
@@ -152,39 +140,11 @@ def qr_path(url: str) -> tuple[int, str]:
     return size, "".join(parts)
 
 
-SOFT = (255, 245, 243)
-
-
-def _cover(path: str | None, size: tuple[int, int], fit: str = "cover") -> Image.Image | None:
-    """The picture scaled to fill `size` (cropped), or to fit inside it on a soft background."""
-    if not path:
-        return None
-    with Image.open(path) as opened:
-        if opened.format == "JPEG":
-            opened.draft("RGB", (size[0] * 2, size[1] * 2))
-        image = ImageOps.exif_transpose(opened)
-        image.load()
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, SOFT)
-        flat.paste(image, mask=image.getchannel("A"))
-        image = flat
-    else:
-        image = image.convert("RGB")
-    if fit == "contain":
-        box = (int(size[0] * 0.7), int(size[1] * 0.7))
-        inner = ImageOps.contain(image, box, Image.LANCZOS)
-        canvas = Image.new("RGB", size, SOFT)
-        canvas.paste(inner, ((size[0] - inner.width) // 2, (size[1] - inner.height) // 2))
-        return canvas
-    return ImageOps.fit(image, size, Image.LANCZOS, centering=(0.5, 0.45))
-
-
-def _banner(size: tuple[int, int], text: str) -> Image.Image:
-    """A red gradient band with the site name, for records without a picture."""
+def _banner(size: tuple[int, int]) -> Image.Image:
+    """A red gradient band down the card's left edge."""
     width, height = size
     band = Image.linear_gradient("L").rotate(90).resize((width, height))
-    image = Image.merge(
+    return Image.merge(
         "RGB",
         [
             band.point(lambda v: 183 + (216 - 183) * v // 255),
@@ -192,61 +152,13 @@ def _banner(size: tuple[int, int], text: str) -> Image.Image:
             band.point(lambda v: 28 + (21 - 28) * v // 255),
         ],
     )
-    draw = ImageDraw.Draw(image)
-    font = cjk_font(max(36, height // 6))
-    draw.text((width / 2, height / 2), text, font=font, fill="white", anchor="mm")
-    return image
 
 
-def draw_poster(spec: ShareSpec) -> Image.Image:
-    width, height = POSTER_SIZE
-    poster = Image.new("RGB", POSTER_SIZE, "white")
-    picture_height = 600
-    picture = _cover(spec.image, (width, picture_height), spec.fit) or _banner((width, picture_height), spec.site_name)
-    poster.paste(picture, (0, 0))
-    draw = ImageDraw.Draw(poster)
-    margin = 48
-    text_width = width - 2 * margin
-    y = picture_height + 36
-    draw.text((margin, y), spec.kind_label, font=cjk_font(28), fill=RED)
-    y += 52
-    title_font = cjk_font(46)
-    for line in wrap_text(spec.title, title_font, text_width, 3):
-        draw.text((margin, y), line, font=title_font, fill=DARK, stroke_width=1, stroke_fill=DARK)
-        y += 66
-    y += 14
-    summary_font = cjk_font(30)
-    footer_top = height - 290
-    summary_lines = max(0, (footer_top - 30 - y) // 48)
-    for line in wrap_text(spec.summary, summary_font, text_width, summary_lines) if spec.summary and summary_lines else []:
-        draw.text((margin, y), line, font=summary_font, fill=GREY)
-        y += 48
-    draw.line((margin, footer_top, width - margin, footer_top), fill=(224, 224, 224), width=2)
-    qr_size = 220
-    poster.paste(qr_image(spec.url, qr_size), (width - margin - qr_size, footer_top + 34))
-    name_font = cjk_font(34)
-    name_lines = wrap_text(spec.site_name, name_font, width - 3 * margin - qr_size, 2)
-    ny = footer_top + 50
-    for line in name_lines:
-        draw.text((margin, ny), line, font=name_font, fill=RED)
-        ny += 48
-    hint_font = cjk_font(26)
-    draw.text((margin, ny + 16), spec.hints[0], font=hint_font, fill=GREY)
-    draw.text((margin, ny + 56), spec.hints[1], font=hint_font, fill=GREY)
-    return poster
-
-
-def draw_card(spec: ShareSpec) -> Image.Image:
+def draw_card(spec: CardSpec) -> Image.Image:
     width, height = CARD_SIZE
     card = Image.new("RGB", CARD_SIZE, "white")
-    picture = _cover(spec.image, (480, height), spec.fit)
-    left = 0
-    if picture is not None:
-        card.paste(picture, (0, 0))
-        left = 480
-    else:
-        card.paste(_banner((24, height), ""), (0, 0))
-        left = 24
+    left = 24
+    card.paste(_banner((left, height)), (0, 0))
     draw = ImageDraw.Draw(card)
     margin = 56
     x = left + margin
@@ -274,60 +186,30 @@ def encode_jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-# --- cached, parallel production ---------------------------------------------
-
-
-def _render(job: tuple[str, dict, str]) -> None:
-    shape, fields, out = job
-    spec = ShareSpec(**fields)
-    image = draw_poster(spec) if shape == "poster" else draw_card(spec)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(encode_jpeg(image))
-    os.replace(temporary, path)
+# --- cached production ------------------------------------------------------
 
 
 class ShareImages:
-    """Posters and cards through the cache, rendered in parallel when cold."""
+    """Open Graph cards through the cache."""
 
-    def __init__(self, cache_dir: Path, workers: int | None = None, digest: Callable[[Path], str] | None = None) -> None:
+    def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
-        # How to fingerprint a picture: the image pipeline's digests, so each file is read once per build.
-        self._file_digest = digest or (lambda path: hashlib.sha256(path.read_bytes()).hexdigest())
-        self.workers = workers or max(1, min(os.cpu_count() or 1, 8))
         self.rendered = 0
         self.reused = 0
-        self._image_digests: dict[str, str] = {}
 
-    def _digest(self, shape: str, spec: ShareSpec) -> str:
-        image_digest = ""
-        if spec.image:
-            if spec.image not in self._image_digests:
-                self._image_digests[spec.image] = self._file_digest(Path(spec.image))
-            image_digest = self._image_digests[spec.image]
-        fields = {**asdict(spec), "image": image_digest}
-        payload = json.dumps([SHARE_VERSION, shape, fields], ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:40]
-
-    def produce(self, wanted: dict[str, tuple[str, ShareSpec]]) -> dict[str, Path]:
-        """published path -> cached file, for {published path: (shape, spec)}."""
+    def produce(self, wanted: dict[str, CardSpec]) -> dict[str, Path]:
+        """published path -> cached file, for {published path: card}."""
         files: dict[str, Path] = {}
-        jobs: dict[str, tuple[str, dict, str]] = {}
-        for published, (shape, spec) in sorted(wanted.items()):
-            cached = self.cache_dir / "share" / f"{self._digest(shape, spec)}.jpg"
+        for published, spec in sorted(wanted.items()):
+            payload = json.dumps([SHARE_VERSION, "card", asdict(spec)], ensure_ascii=False, sort_keys=True)
+            cached = self.cache_dir / "share" / f"{hashlib.sha256(payload.encode()).hexdigest()[:40]}.jpg"
             files[published] = cached
             if cached.is_file():
                 self.reused += 1
-            elif str(cached) not in jobs:
-                jobs[str(cached)] = (shape, asdict(spec), str(cached))
-        if jobs:
-            work = list(jobs.values())
-            if len(work) > 2 and self.workers > 1:
-                with ProcessPoolExecutor(max_workers=self.workers) as pool:
-                    list(pool.map(_render, work, chunksize=max(1, len(work) // (self.workers * 4))))
-            else:
-                for job in work:
-                    _render(job)
-            self.rendered += len(work)
+                continue
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(encode_jpeg(draw_card(spec)))
+            os.replace(temporary, cached)
+            self.rendered += 1
         return files

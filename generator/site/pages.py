@@ -21,7 +21,7 @@ from ..content.models import Feature, Honor, Organization, Project, Record, Stor
 from ..text.i18n import strings_for
 from .catalog import Catalog
 from .figures import reported
-from .views import Link, Views
+from .views import Link, Picture, Views
 from .wechat import wechat_page_url, wechat_story
 
 REFERENCE_URI = "guide/fields.md"
@@ -86,7 +86,7 @@ class PageSpec:
     source: str = ""  # the file the body comes from (links to .md files are relative to it)
     description: str = ""
     lastmod: dt.date | None = None  # for sitemap.xml: the record's own date
-    image: str | None = None  # a published picture for og:image (site path)
+    image: Picture | None = None  # the page's own picture, for og:image
     draft: bool = False
     listed: bool = True  # in sitemap.xml (pages for staff are not)
     meta: dict[str, Any] = field(default_factory=dict)  # what the theme reads as page.meta (robots, hide)
@@ -351,12 +351,12 @@ def story_page(catalog: Catalog, views: Views, story: Story, share: Callable[...
         "newer": views.link(catalog.newer_story(story)),
         "older": views.link(catalog.older_story(story)),
         "related": views.story_cards(catalog.related_stories(story)),
-        "share": share(story, story.title, story.summary or "", "kind_story", picture.largest if picture else None),
+        "share": share(story, story.title, story.summary or "", "stories", picture.poster if picture else None),
         "wechat_url": wechat_page_url(story.id) if catalog.settings.wechat_link else None,
     }
     return PageSpec(
         story.url, "story.html", story.title, "story", "stories", context, body=story.body, source=story.file,
-        description=story.summary or "", lastmod=story.date, image=picture.largest if picture else None, draft=story.draft,
+        description=story.summary or "", lastmod=story.date, image=picture, draft=story.draft,
     )  # fmt: skip
 
 
@@ -383,14 +383,14 @@ def volunteer_page(catalog: Catalog, views: Views, v: Volunteer, share: Callable
             v,
             v.name,
             " ".join(p for p in (v.headline or "", f"“{v.quote}”" if v.quote else "") if p),
-            "kind_volunteer",
-            card.portrait.largest if v.photo else None,
+            "volunteers",
+            card.portrait.poster,
         ),
     }
     latest = max([s.date for s in catalog.stories_of(v)] + [e.honor.date for e in catalog.honors_of(v)], default=None)
     return PageSpec(
         v.url, "volunteer.html", v.name, "volunteer", "volunteers", context, body=v.bio, source=v.file,
-        description=v.headline or "", lastmod=latest, image=card.portrait.largest if v.photo else None, draft=v.draft,
+        description=v.headline or "", lastmod=latest, image=card.portrait if v.photo else None, draft=v.draft,
     )  # fmt: skip
 
 
@@ -418,7 +418,7 @@ def organization_page(catalog: Catalog, views: Views, o: Organization) -> PageSp
     picture = views.picture(o.logo)
     return PageSpec(
         o.url, "organization.html", o.name, "organization", "organizations", context, body=o.body, source=o.file,
-        description=o.summary or "", image=picture.largest if picture else None, draft=o.draft,
+        description=o.summary or "", image=picture, draft=o.draft,
     )  # fmt: skip
 
 
@@ -448,7 +448,7 @@ def project_page(catalog: Catalog, views: Views, p: Project) -> PageSpec:
     }
     return PageSpec(
         p.url, "project.html", p.name, "project", "projects", context, body=p.body, source=p.file,
-        description=p.summary or "", image=picture.largest if picture else None, draft=p.draft,
+        description=p.summary or "", image=picture, draft=p.draft,
     )  # fmt: skip
 
 
@@ -471,7 +471,7 @@ def theme_page(catalog: Catalog, views: Views, th: Theme) -> PageSpec:
     }
     return PageSpec(
         th.url, "theme.html", th.name, "theme", "themes", context, body=th.body, source=th.file,
-        description=th.summary or "", image=picture.largest if picture else None, draft=th.draft,
+        description=th.summary or "", image=picture, draft=th.draft,
     )  # fmt: skip
 
 
@@ -511,7 +511,7 @@ def feature_page(catalog: Catalog, views: Views, f: Feature) -> PageSpec:
     }
     return PageSpec(
         f.url, "feature.html", f.title, "feature", "features", context, body=f.intro, source=f.file,
-        description=f.subtitle or "", lastmod=f.period.start if f.period else None, image=picture.largest if picture else None, draft=f.draft,
+        description=f.subtitle or "", lastmod=f.period.start if f.period else None, image=picture, draft=f.draft,
     )  # fmt: skip
 
 

@@ -19,6 +19,9 @@ from ..assets.media import site_path_for
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from .catalog import Catalog, HonorEntry
 
+# The picture band of a share poster (theme/assets/poster.js) is this many pixels wide.
+POSTER_WIDTH = 750
+
 
 @dataclass(frozen=True, slots=True)
 class Picture:
@@ -31,8 +34,21 @@ class Picture:
 
     @property
     def largest(self) -> str:
-        """The largest published fallback (JPEG/PNG): for Open Graph and posters."""
+        """The largest published fallback (JPEG/PNG): for Open Graph."""
         return self.variants[-1].fallback if self.variants else self.src
+
+    @property
+    def largest_size(self) -> tuple[int, int] | None:
+        """Width and height of `largest` in pixels, when known (og:image:width/height)."""
+        if not (self.width and self.height):
+            return None
+        width = self.variants[-1].width if self.variants else self.width
+        return width, max(1, round(self.height * width / self.width))
+
+    @property
+    def poster(self) -> str:
+        """The fallback a share poster draws (750 px wide): the narrowest at least that wide, else the largest."""
+        return next((v.fallback for v in self.variants if v.width >= POSTER_WIDTH), self.largest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,7 +202,13 @@ ZH_HANS: dict[str, str] = {
     "star_5": "五星",
     "star_volunteer": "{star}志愿者",
     "no_star_level": "未评星",
-    # Posters
+    # Share posters, drawn on the reader's device (theme/assets/poster.js)
+    "make_poster": "生成分享海报",
+    "poster_busy": "正在生成海报…",
+    "poster_failed": "海报没有生成，请再点一次“生成分享海报”。",
+    "poster_save": "长按图片保存到手机，或发送给朋友",
+    "poster_download": "下载海报",
+    "poster_alt": "分享海报：{title}",
     "poster_hint": "长按识别二维码",
     "poster_read": "阅读全文",
     # Charts
@@ -241,7 +247,6 @@ ZH_HANS: dict[str, str] = {
     "share": "分享",
     "qr_label": "本页二维码",
     "qr_caption": "扫一扫在手机打开",
-    "download_poster": "下载分享海报",
     "copy_link": "复制链接",
     "copied": "已复制",
     "download_honor_pdf": "下载打印版名单（PDF）",
@@ -287,6 +292,7 @@ HANT_PHRASES: dict[str, str] = {
 ZH_HANT_OVERRIDES: dict[str, str] = {
     "qr_label": "本頁 QR Code",
     "qr_caption": "掃描 QR Code 在手機開啟",
+    "poster_hint": "長按識別 QR Code",
 }
 
 _HANT_LANGUAGES = ("zh-tw", "zh-hant", "zh-hk", "zh-mo", "zh_tw", "zh_hant", "zh_hk")
