@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..site.wechat import wechat_problems
+from .links import check_links
 from .load import RawRecord
 from .models import (
     RECORD_TYPES,
@@ -1031,7 +1032,19 @@ _DRAFT_LINE = re.compile(r"^draft:[ \t]*(?:true|True|TRUE|yes|Yes|YES|on|On|ON)[
 # A private number stays an error in a draft: the file is in the repository the moment it is committed.
 _ALWAYS_ERRORS = frozenset({"privacy.id-number", "privacy.mobile", "privacy.bank-card"})
 # Problems that do not touch a draft's pages: with only these, `mkdocs serve` still shows it.
-_PREVIEWABLE = frozenset({"privacy.consent", "privacy.portrait", "privacy.minor"})
+_PREVIEWABLE = frozenset(
+    {
+        "privacy.consent",
+        "privacy.portrait",
+        "privacy.minor",
+        "link.unknown-record",
+        "link.draft-record",
+        "link.bad-form",
+        "link.absolute",
+        "link.missing-file",
+        "link.missing-page",
+    }
+)
 DRAFT_NOTE = "（草稿：发布前必须改正）"
 
 
@@ -1101,6 +1114,7 @@ def validate(raws: list[RawRecord], settings: Settings, problems: Problems) -> V
     _check_consent(result, settings, problems)
     for story in result.of("story").values():
         wechat_problems(story, result.raw[("story", story.id)].doc.position, problems)
+    check_links(result.records, result.raw, settings, problems)
     drafts = _draft_files(raws, result, settings)
     _check_placeholders(raws, drafts, problems)
     _soften_drafts(drafts, result, settings, problems)

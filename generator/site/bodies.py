@@ -28,10 +28,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..assets.media import site_path_for
+from ..content.links import LINK_KINDS, RECORD_LINK
 
-# The kinds a link can name, as staff write them: `volunteer:zhang-xiaohong`.
-LINK_KINDS = ("story", "volunteer", "organization", "project", "theme", "honor", "feature")
-RECORD_LINK = re.compile(rf"^({'|'.join(LINK_KINDS)}):([a-z0-9]+(?:-[a-z0-9]+)*)/?(#[^\s]*)?$")
 # What a text refers to, found without converting it (for the page's input hash).
 _REFS = re.compile(
     rf"""(?:\]\(\s*<?|\bhref\s*=\s*["']?|^\s*\[[^\]]+\]:\s*<?)(?P<target>(?:{"|".join(LINK_KINDS)}):[a-z0-9-]+/?|[^\s)"'<>]+\.md)"""
