@@ -121,6 +121,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.env: Any = None
         self.files: Files | None = None
         self._strict_warnings: _WarningCounter | None = None
+        self.unpublished: frozenset[str] = frozenset()
 
     # --- configuration ----------------------------------------------------
 
@@ -211,12 +212,20 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             ):
                 log.warning(f"docs/{file.src_uri} 与生成的页面 {file.url or '首页'} 地址相同，不会发布：请改名或删除")
                 files.remove(file)
+        # Pages for staff (editing guide, deployment, browser editor) stay out of the
+        # public site unless published on purpose; `mkdocs serve` still shows them.
+        staff = InclusionLevel.NOT_IN_NAV if self.settings.publish_staff_pages else InclusionLevel.DRAFT
+        for file in files:
+            if self.settings.is_staff_page(file.src_uri):
+                file.inclusion = staff
+        hidden = {f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.all) if self.settings.is_staff_page(f.src_uri)}
+        self.unpublished = frozenset() if self.settings.publish_staff_pages or self.serving else frozenset({*hidden, REFERENCE_URI})
         if files.get_file_from_path("guide.md") is not None:
             # The staff guide's field reference, derived from the models: a hand-written page in all but source.
             from .commands.reference import TITLE, field_reference_markdown
 
             content = f"---\ntitle: {TITLE}\n---\n\n" + field_reference_markdown(self.settings)
-            files.append(File.generated(config, REFERENCE_URI, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(File.generated(config, REFERENCE_URI, content=content, inclusion=staff))
         # The browser editor (/admin/); its preview pane uses the site's own stylesheets.
         styles = [f.dest_uri for f in files if f.dest_uri.startswith("assets/stylesheets/") and f.dest_uri.endswith(".css")]
         admin = admin_files(
@@ -236,7 +245,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         """Hand-written pages link to records and generated pages the way stories do."""
         assert self.builder is not None
         generated = {url for _, url in SECTIONS} | {"columns/", "wechat/"}
-        return rewrite_page_links(markdown, page.url, self.builder.resolver(), generated)
+        return rewrite_page_links(markdown, page.url, self.builder.resolver(), generated, page.file.src_uri, self.unpublished)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.settings is not None

@@ -119,16 +119,32 @@ def site(tmp_path: Path) -> SiteMaker:
     return SiteMaker(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The repository's example site, built once from a copy of the repository."""
-    root = tmp_path_factory.mktemp("example")
+def _example_copy(root: Path) -> None:
     for name in ("content", "stories", "docs", "theme", "mkdocs.yml"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)
         else:
             shutil.copy2(source, root / name)
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The repository's example site, built once from a copy of the repository."""
+    root = tmp_path_factory.mktemp("example")
+    _example_copy(root)
+    built = build(root)
+    assert built.returncode == 0, built.output
+    return built
+
+
+@pytest.fixture(scope="session")
+def example_with_staff_pages(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example built with `publish_staff_pages: true`: the staff guide and deployment notes published too."""
+    root = tmp_path_factory.mktemp("example-staff")
+    _example_copy(root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - leifeng:\n", "  - leifeng:\n      publish_staff_pages: true\n"), encoding="utf-8")
     built = build(root)
     assert built.returncode == 0, built.output
     return built

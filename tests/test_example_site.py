@@ -43,10 +43,24 @@ def test_every_published_story_has_its_page_under_its_year(example: Built) -> No
 
 
 @pytest.mark.parametrize(
-    "url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/", "guide/"]
+    "url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/"]
 )
 def test_section_pages_exist(example: Built, url: str) -> None:
     assert (example.site / url / "index.html").is_file()
+
+
+@pytest.mark.parametrize("url", ["guide/", "guide/fields/", "deploy/", "cms/"])
+def test_staff_pages_are_left_out_of_the_public_site(example: Built, example_with_staff_pages: Built, url: str) -> None:
+    assert not (example.site / url).exists(), f"{url} is for staff: published only with publish_staff_pages"
+    assert (example_with_staff_pages.site / url / "index.html").is_file()
+
+
+def test_the_public_site_carries_no_staff_files_or_links_to_them(example: Built) -> None:
+    assert not (example.site / "deploy").exists() and not (example.site / "staff").exists()
+    about = example.html("about/")
+    assert "编辑指南" in about.get_text(), "the words stay"
+    assert not {"guide/", "deploy/"} & page_links(about, "about/"), "but they are no longer links"
+    assert "guide/" not in (example.site / "sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_404_page_is_in_chinese(example: Built) -> None:

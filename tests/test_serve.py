@@ -83,3 +83,12 @@ def test_serve_previews_the_qr_code_of_the_published_address_and_redraws_nothing
     assert qr.group(0) in page, "the preview's QR code must lead to the published address, not to the preview server"
     drawn = [line for line in log if "分享图" in line]
     assert drawn and re.search(r"分享图 0 张", drawn[-1]), drawn
+
+
+def test_serve_shows_the_staff_guide_that_the_build_leaves_out(tmp_path: Path) -> None:
+    site = _small_site(tmp_path).file("docs/guide.md", "# 编辑指南\n\n写给工作人员。\n")
+    built = site.build()
+    assert built.returncode == 0, built.output
+    assert not (tmp_path / "site" / "guide").exists()
+    with serving(tmp_path) as (url, _):
+        assert "写给工作人员" in _get(url + "guide/")

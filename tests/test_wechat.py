@@ -302,8 +302,8 @@ def test_readers_pages_never_link_to_the_wechat_pages(example: Built) -> None:
     assert linking == []
 
 
-def test_the_staff_guide_links_to_the_list_of_wechat_pages(example: Built) -> None:
-    assert "wechat/" in page_links(example.html("guide/"), "guide/")
+def test_the_staff_guide_links_to_the_list_of_wechat_pages(example: Built, example_with_staff_pages: Built) -> None:
+    assert "wechat/" in page_links(example_with_staff_pages.html("guide/"), "guide/")
     listed = page_links(example.html("wechat/"), "wechat/")
     assert {f"wechat/{sid}/" for sid in PUBLISHED} <= listed
 

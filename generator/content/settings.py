@@ -91,6 +91,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("max_image_pixels", "positive", 40_000_000, "40000000"),
     Option("drafts", "choice", "auto", "auto", ("auto", "show", "hide")),
     Option("build_date", "date", None, '"2025-03-05"'),
+    # Hand-written pages for staff (docs/): out of the public site unless published on purpose; `mkdocs serve` shows them.
+    # An entry ending in / is a folder: everything in it (the guide's screenshots, deploy recipes).
+    Option(
+        "staff_pages",
+        "text_list",
+        ["guide.md", "deploy.md", "cms.md", "deploy/", "staff/"],
+        "[guide.md, deploy.md, cms.md, deploy/, staff/]",
+    ),
+    Option("publish_staff_pages", "flag", False, "true"),
     Option("wechat_link", "flag", False, "true"),  # story pages link to their 公众号 copy (for staff)
     Option("admin", "admin", {}, "{enabled: false}"),  # the browser editor at /admin/ (docs/cms.md)
 )
@@ -314,7 +323,13 @@ class Settings:
     build_date: dt.date = field(default_factory=dt.date.today)
     language: str = "zh"  # the theme's language: which UI string table pages use
     wechat_link: bool = False
+    staff_pages: tuple[str, ...] = ("guide.md", "deploy.md", "cms.md", "deploy/", "staff/")
+    publish_staff_pages: bool = False
     admin: AdminSettings = field(default_factory=AdminSettings)
+
+    def is_staff_page(self, src_uri: str) -> bool:
+        """A file of docs/ meant for staff (`staff_pages`: file names, or folders ending in /)."""
+        return any(src_uri == entry or (entry.endswith("/") and src_uri.startswith(entry)) for entry in self.staff_pages)
 
     @property
     def column_by_name(self) -> dict[str, str]:
@@ -388,6 +403,8 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
         build_date=_as_date(build_date) if build_date else dt.date.today(),
         language=language or "zh",
         wechat_link=bool(options.get("wechat_link", False)),
+        staff_pages=tuple(options.get("staff_pages", ("guide.md", "deploy.md", "cms.md", "deploy/", "staff/"))),
+        publish_staff_pages=bool(options.get("publish_staff_pages", False)),
         admin=AdminSettings(**dict(options.get("admin") or {})),
     )
 

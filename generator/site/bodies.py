@@ -202,17 +202,23 @@ class Bodies:
 _MARKDOWN_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 
 
-def rewrite_page_links(text: str, page_url: str, resolver: Resolver, generated: set[str]) -> str:
+def rewrite_page_links(
+    text: str, page_url: str, resolver: Resolver, generated: set[str], source: str = "", unlinked: frozenset[str] = frozenset()
+) -> str:
     """Links in a hand-written page (docs/) to records and to generated pages, as addresses.
 
     The engine converts these pages itself; record links (`volunteer:x`) and
     links to generated pages written as files (`wechat/index.md`, `stories/`)
-    become addresses relative to the page before it does.
+    become addresses relative to the page before it does. A link to a page
+    left out of this build (`unlinked`: staff pages, by their path in docs/,
+    seen from `source`) keeps its words and loses the link.
     """
 
     def replace(match: re.Match) -> str:
         href = match.group(2)
         path, hash_, anchor = href.partition("#")
+        if unlinked and path.endswith(".md") and posixpath.normpath(posixpath.join(posixpath.dirname(source), path)) in unlinked:
+            return match.group(1) + "\0unlink"
         record = RECORD_LINK.match(href)
         if record:
             target = resolver.record(record.group(1), record.group(2))
@@ -222,4 +228,10 @@ def rewrite_page_links(text: str, page_url: str, resolver: Resolver, generated: 
             return match.group(1) + relative(folder, page_url) + hash_ + anchor
         return match.group(0)
 
-    return _MARKDOWN_LINK.sub(replace, text)
+    text = _MARKDOWN_LINK.sub(replace, text)
+    if "\0unlink" in text:
+        text = _UNLINKED.sub(lambda m: m.group(1), text)
+    return text
+
+
+_UNLINKED = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*<?\x00unlink>?[^)]*\)")
