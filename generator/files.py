@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -91,3 +92,35 @@ def sync_tree(wanted: dict[str, Path], root: Path) -> tuple[int, int]:
         if not kept and base != "." and not any(os.path.isdir(os.path.join(folder, d)) for d in subfolders):
             os.rmdir(folder)
     return written, removed
+
+
+class ContentStore:
+    """Files kept by their content (`.cache/store/`), so that the same bytes are always the same file.
+
+    Files that are written anew on every build (MkDocs' own pages and theme
+    assets) are linked into the site from here: unchanged content keeps its
+    file, so `sync_tree` has nothing to relink, and nothing is deleted and
+    written again on every save.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def add(self, path: Path) -> Path:
+        """The stored file with `path`'s content (stored now if new)."""
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        stored = self.folder / digest[:2] / digest
+        if not stored.exists():
+            link_or_copy(path, stored)
+        self.used.add(digest)
+        return stored
+
+    def forget_unused(self) -> None:
+        """Remove stored files this build did not use."""
+        if self.folder.is_dir():
+            for sub in self.folder.iterdir():
+                for entry in os.scandir(sub):
+                    if entry.name not in self.used:
+                        os.remove(entry.path)
+        self.used = set()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from .content.cache import ParseCache
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError
 from .content.site_config import ConfigProblem, check_site_config, format_config_problems
-from .files import sync_tree, walk_files
+from .files import ContentStore, sync_tree, walk_files
 from .pipeline import run_checks, settings_for
 from .site import feed
 from .site.bodies import rewrite_page_links
@@ -159,7 +160,6 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self.qr = QrCodes(self.cache_dir / "qr.json")
             self.parsed = ParseCache(self.cache_dir / "parsed.pickle")
         self.images.encoded = self.images.reused = self.media.reused = self.share.rendered = self.share.reused = 0
-        self.images.digests.clear()
         # Our sitemap (with each record's date) replaces the theme's.
         config.theme.static_templates.discard("sitemap.xml")
         self.auto_nav = not config.nav
@@ -192,16 +192,20 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         assert self.settings is not None
+        started = time.perf_counter()
         self.catalog, problems = run_checks(self.settings, self.parsed)
+        self.timings = {"checks": time.perf_counter() - started}
         for problem in problems.warnings:
             log.warning(f"{problem.position.file}:{problem.position.line}: {problem.message}")
         if self.catalog is None:
             raise ContentError("内容检查未通过，网站没有生成，原有网站保持不变：\n" + format_text(problems))
         self.builder = SiteBuilder(self.settings, self.catalog, self.cache_dir, self.images, self.media, self.qr)
+        started = time.perf_counter()
         self.builder.prepare_media(config.site_name, config.site_url or "")
         if not self.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：网页上没有二维码和分享海报（二维码要用网页的完整地址），请填写 site_url")
         self.builder.add_published(self.share.produce({SITE_CARD: site_card(self.settings.slogan, config.site_name)}))
+        self.timings["media"] = time.perf_counter() - started
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.settings is not None
@@ -318,9 +322,12 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         markdown = (list(config.markdown_extensions), dict(config.mdx_configs))
         # Everything the site holds: site path -> the file (in a cache) it is linked from.
         own = Path(config.site_dir)
-        outputs: dict[str, Path] = {relative: own / relative for relative in walk_files(own)}
+        store = ContentStore(self.cache_dir / "store")
+        outputs: dict[str, Path] = {relative: store.add(own / relative) for relative in walk_files(own)}
         outputs.update(self.builder.published)
+        started = time.perf_counter()
         stats, listed = self.builder.render_pages(outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url)
+        self.timings["pages"] = time.perf_counter() - started
         outputs["feed.xml"] = output_file(self.cache_dir, "feed.xml", feed.feed_for(self.catalog, config.site_name, config.site_url or ""))
         if self.site_url:
             docs = [f.url for f in (self.files.documentation_pages() if self.files else []) if not f.inclusion.is_not_in_nav()]
@@ -328,9 +335,15 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         from .assets.search import write_index  # the site search index (assets/search.py)
 
         search = self.cache_dir / "search-site"
+        started = time.perf_counter()
         write_index(self.catalog, search, self.cache_dir / "search")
-        outputs.update({relative: search / relative for relative in walk_files(search)})
+        self.timings["search"] = time.perf_counter() - started
+        started = time.perf_counter()
+        outputs.update({relative: store.add(search / relative) for relative in walk_files(search)})
         written, removed = sync_tree(outputs, self.target)
+        store.forget_unused()
+        self.timings["files"] = time.perf_counter() - started
+        log.debug("用时（秒）：" + "，".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
         log.info(
             f"页面：新生成 {stats.drawn} 个，复用 {stats.reused} 个（{stats.seconds:.1f} 秒）；"
             f"图片：新处理 {self.images.encoded} 张、分享图 {self.share.rendered} 张；"

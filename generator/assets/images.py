@@ -138,10 +138,12 @@ class ImagePipeline:
         self.encoded = 0
         self.reused = 0
         self.digests: dict[str, str] = {}
+        self._meta: dict[str, dict] = {}  # cache key -> meta.json, kept across `mkdocs serve` rebuilds
 
     def content_digest(self, source: Path) -> str:
-        """SHA-256 of a source file's bytes, read once per build (share images reuse it)."""
-        key = str(source)
+        """SHA-256 of a source file's bytes; read again only when its size or time changes."""
+        stat = source.stat()
+        key = f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}"
         if key not in self.digests:
             self.digests[key] = hashlib.sha256(source.read_bytes()).hexdigest()
         return self.digests[key]
@@ -173,8 +175,10 @@ class ImagePipeline:
             self.encoded += len(jobs)
         sets: dict[str, ImageSet] = {}
         files: dict[str, Path] = {}
-        for media_path, (_key, folder) in keyed.items():
-            meta = json.loads((folder / "meta.json").read_text())
+        for media_path, (key, folder) in keyed.items():
+            meta = self._meta.get(key)
+            if meta is None:
+                meta = self._meta[key] = json.loads((folder / "meta.json").read_text())
             stem = published_stem(media_path)
             variants = []
             for width in meta["widths"]:

@@ -68,13 +68,15 @@ class Record(Model):
     _id: str = PrivateAttr(default="")
     _file: str = PrivateAttr(default="")
 
+    # Read straight from pydantic's private store: every page asks for ids
+    # thousands of times, and the generic attribute lookup is slow.
     @property
     def id(self) -> str:
-        return self._id
+        return self.__pydantic_private__["_id"]  # type: ignore[index]
 
     @property
     def file(self) -> str:
-        return self._file
+        return self.__pydantic_private__["_file"]  # type: ignore[index]
 
     @property
     def url(self) -> str:

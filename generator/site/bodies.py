@@ -16,6 +16,7 @@ extensions from mkdocs.yml and our tree processor after them.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -72,8 +73,7 @@ class Resolver:
     def inputs(self, text: str, source: str) -> tuple:
         """Everything converting `text` depends on besides the text: for the page's input hash."""
         found: list[tuple] = []
-        for match in _REFS.finditer(text):
-            target, media = match.group("target"), match.group("media")
+        for target, media in _references(text):
             if media:
                 found.append(("media", media, self.picture(media)))
             elif target.endswith(".md"):
@@ -82,6 +82,12 @@ class Resolver:
                 kind, _, rid = target.rstrip("/").partition(":")
                 found.append(("record", target, self.record(kind, rid)))
         return tuple(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def _references(text: str) -> tuple[tuple[str, str], ...]:
+    """(link target, media path) of every reference in `text`; remembered, texts repeat across builds."""
+    return tuple((m.group("target") or "", m.group("media") or "") for m in _REFS.finditer(text))
 
 
 def relative(url: str, page_url: str) -> str:
