@@ -144,7 +144,9 @@ def example_with_staff_pages(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("example-staff")
     _example_copy(root)
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - leifeng:\n", "  - leifeng:\n      publish_staff_pages: true\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - leifeng:\n", "  - leifeng:\n      publish_staff_pages: true\n"), encoding="utf-8"
+    )
     built = build(root)
     assert built.returncode == 0, built.output
     return built

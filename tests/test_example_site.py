@@ -42,9 +42,7 @@ def test_every_published_story_has_its_page_under_its_year(example: Built) -> No
     assert missing == []
 
 
-@pytest.mark.parametrize(
-    "url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/"]
-)
+@pytest.mark.parametrize("url", ["", "stories/", "volunteers/", "organizations/", "projects/", "themes/", "honors/", "fields/", "about/"])
 def test_section_pages_exist(example: Built, url: str) -> None:
     assert (example.site / url / "index.html").is_file()
 

@@ -28,7 +28,14 @@ def _start(root: Path) -> SiteMaker:
     site.record("projects", "aixin-wucan", name="爱心午餐", organization="qingshan-dui", status="运行中")
     site.record("features", "zhiyuan-hong", title="志愿正当红", sections=[{"heading": "第一组", "stories": ["s1", "s2"]}])
     for n in range(1, 4):
-        site.story(f"s{n}", f"第{n}篇", f"2025-03-0{n}", body=f"第{n}篇正文。见[张三](volunteer:zhang-san)。", volunteers=["zhang-san"], project="aixin-wucan")
+        site.story(
+            f"s{n}",
+            f"第{n}篇",
+            f"2025-03-0{n}",
+            body=f"第{n}篇正文。见[张三](volunteer:zhang-san)。",
+            volunteers=["zhang-san"],
+            project="aixin-wucan",
+        )
     site.write_config()
     return site
 
@@ -64,7 +71,9 @@ def _files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-EDITS = st.tuples(st.sampled_from(["title", "date", "new-story", "delete-story", "draft", "volunteer-name", "cover", "settings"]), st.integers(0, 8))
+EDITS = st.tuples(
+    st.sampled_from(["title", "date", "new-story", "delete-story", "draft", "volunteer-name", "cover", "settings"]), st.integers(0, 8)
+)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -86,6 +95,8 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, edits: list[tup
         reference = build(clean)
         assert reference.returncode == 0, reference.output
         ours, theirs = _files(root / "site"), _files(clean / "site")
-        assert sorted(ours) == sorted(theirs), json.dumps({"only incremental": sorted(set(ours) - set(theirs)), "only clean": sorted(set(theirs) - set(ours))}, ensure_ascii=False)
+        assert sorted(ours) == sorted(theirs), json.dumps(
+            {"only incremental": sorted(set(ours) - set(theirs)), "only clean": sorted(set(theirs) - set(ours))}, ensure_ascii=False
+        )
         different = [name for name in ours if ours[name] != theirs[name]]
         assert not different, f"after {edit}: {different[:10]}"

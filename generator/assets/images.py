@@ -24,38 +24,41 @@ from PIL import Image, ImageOps
 from ..files import atomic_write
 
 # Bump when processing changes, so cached derivatives are remade.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # A phone 375 CSS px wide at 2x or 3x needs 800 or 1200; list thumbnails and
-# avatars take the 400.
+# avatars take the 400. Every browser readers use (WeChat's on Android and
+# iOS 14+, Chrome, Safari, Firefox) shows WebP, so WebP carries the widths;
+# one JPEG (PNG with transparency) at FALLBACK_WIDTH serves the rest, Open
+# Graph previews and posters. Method 2 encodes WebP twice as fast as method 4
+# for about 1% more bytes (bench/RESULTS.md).
 WIDTHS = (400, 800, 1200)
+FALLBACK_WIDTH = 800
 JPEG_QUALITY = 80
 WEBP_QUALITY = 78
+WEBP_METHOD = 2
 
 
 @dataclass(frozen=True)
 class Variant:
     width: int
     webp: str  # published path
-    fallback: str
 
 
 @dataclass(frozen=True)
 class ImageSet:
-    """A published image: its natural size and its variants, narrowest first."""
+    """A published image: its natural size, its WebP widths (narrowest first) and one fallback."""
 
     source: str  # the path as written in content (media/...)
     width: int
     height: int
     variants: tuple[Variant, ...]
+    fallback: str  # JPEG, or PNG for images with transparency
+    fallback_width: int
 
     @property
     def src(self) -> str:
-        """The fallback a browser without srcset loads: the middle width."""
-        return self.variants[min(1, len(self.variants) - 1)].fallback
-
-    @property
-    def largest(self) -> Variant:
-        return self.variants[-1]
+        """What a browser without WebP loads."""
+        return self.fallback
 
     def height_for(self, width: int) -> int:
         return max(1, round(self.height * width / self.width))
@@ -93,23 +96,26 @@ def render_derivatives(data: bytes, out_dir: str, max_pixels: int) -> dict:
     fallback_ext = "png" if alpha else "jpg"
     out = Path(out_dir)
     widths = widths_for(image.width)
+    fallback_width = min(FALLBACK_WIDTH, image.width)
     current = image
     # Largest first, each step resized from the previous one: faster, and
     # sharper than one big jump.
-    for width in sorted(widths, reverse=True):
+    for width in sorted({*widths, fallback_width}, reverse=True):
         height = max(1, round(image.height * width / image.width))
         if current.width != width:
             current = current.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
-        buffer = io.BytesIO()
-        current.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
-        atomic_write(out / f"{width}.webp", buffer.getvalue())
-        buffer = io.BytesIO()
-        if alpha:
-            current.save(buffer, "PNG", optimize=True)
-        else:
-            current.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-        atomic_write(out / f"{width}.{fallback_ext}", buffer.getvalue())
-    meta = {"width": image.width, "height": image.height, "widths": widths, "fallback": fallback_ext}
+        if width in widths:
+            buffer = io.BytesIO()
+            current.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+            atomic_write(out / f"{width}.webp", buffer.getvalue())
+        if width == fallback_width:
+            buffer = io.BytesIO()
+            if alpha:
+                current.save(buffer, "PNG", optimize=True)
+            else:
+                current.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+            atomic_write(out / f"{width}.{fallback_ext}", buffer.getvalue())
+    meta = {"width": image.width, "height": image.height, "widths": widths, "fallback": fallback_ext, "fallback_width": fallback_width}
     atomic_write(out / "meta.json", json.dumps(meta, sort_keys=True).encode())
     return meta
 
@@ -149,7 +155,7 @@ class ImagePipeline:
         return self.digests[key]
 
     def _key(self, digest: str) -> str:
-        settings = f"{PIPELINE_VERSION}|{WIDTHS}|{JPEG_QUALITY}|{WEBP_QUALITY}"
+        settings = f"{PIPELINE_VERSION}|{WIDTHS}|{FALLBACK_WIDTH}|{JPEG_QUALITY}|{WEBP_QUALITY}|{WEBP_METHOD}"
         return hashlib.sha256(f"{settings}|{digest}".encode()).hexdigest()[:40]
 
     def prepare(self, sources: dict[str, Path]) -> tuple[dict[str, ImageSet], dict[str, Path]]:
@@ -182,9 +188,10 @@ class ImagePipeline:
             stem = published_stem(media_path)
             variants = []
             for width in meta["widths"]:
-                webp, fallback = f"{stem}-{width}.webp", f"{stem}-{width}.{meta['fallback']}"
+                webp = f"{stem}-{width}.webp"
                 files[webp] = folder / f"{width}.webp"
-                files[fallback] = folder / f"{width}.{meta['fallback']}"
-                variants.append(Variant(width, webp, fallback))
-            sets[media_path] = ImageSet(media_path, meta["width"], meta["height"], tuple(variants))
+                variants.append(Variant(width, webp))
+            fallback = f"{stem}-{meta['fallback_width']}.{meta['fallback']}"
+            files[fallback] = folder / f"{meta['fallback_width']}.{meta['fallback']}"
+            sets[media_path] = ImageSet(media_path, meta["width"], meta["height"], tuple(variants), fallback, meta["fallback_width"])
         return sets, files

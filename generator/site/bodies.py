@@ -162,8 +162,6 @@ class _Rewriter(Treeprocessor):
         attributes.update(
             {
                 "src": relative(picture.src, page),
-                "srcset": ", ".join(f"{relative(v.fallback, page)} {v.width}w" for v in picture.variants),
-                "sizes": BODY_SIZES,
                 "width": str(picture.width),
                 "height": str(picture.height),
                 "loading": "lazy",

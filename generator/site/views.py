@@ -20,35 +20,35 @@ from ..content.models import Feature, Honor, Organization, Project, Record, Stor
 from .catalog import Catalog, HonorEntry
 
 # The picture band of a share poster (theme/assets/poster.js) is this many pixels wide.
-POSTER_WIDTH = 750
 
 
 @dataclass(frozen=True, slots=True)
 class Picture:
-    """A published image: the fallback `src`, its natural size, responsive variants (none for avatars)."""
+    """A published image: the fallback `src` (JPEG/PNG), its natural size, WebP widths (none for avatars)."""
 
     src: str
     width: int | None = None
     height: int | None = None
     variants: tuple[Variant, ...] = ()
+    src_width: int | None = None  # of the fallback, when it is narrower than the image
 
     @property
     def largest(self) -> str:
-        """The largest published fallback (JPEG/PNG): for Open Graph."""
-        return self.variants[-1].fallback if self.variants else self.src
+        """The picture for Open Graph previews and posters: the fallback, which every viewer decodes."""
+        return self.src
 
     @property
     def largest_size(self) -> tuple[int, int] | None:
         """Width and height of `largest` in pixels, when known (og:image:width/height)."""
         if not (self.width and self.height):
             return None
-        width = self.variants[-1].width if self.variants else self.width
+        width = self.src_width or self.width
         return width, max(1, round(self.height * width / self.width))
 
     @property
     def poster(self) -> str:
-        """The fallback a share poster draws (750 px wide): the narrowest at least that wide, else the largest."""
-        return next((v.fallback for v in self.variants if v.width >= POSTER_WIDTH), self.largest)
+        """What a share poster draws (750 px wide): the fallback, 800 px wide for photos."""
+        return self.src
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ class Views:
             if image is None:
                 self._pictures[path] = Picture(site_path_for(path))
             else:
-                self._pictures[path] = Picture(image.src, image.width, image.height, image.variants)
+                self._pictures[path] = Picture(image.fallback, image.width, image.height, image.variants, image.fallback_width)
         return self._pictures[path]
 
     def portrait(self, volunteer: Volunteer) -> Picture:
