@@ -326,7 +326,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         outputs: dict[str, Path] = {relative: store.add(own / relative) for relative in walk_files(own)}
         outputs.update(self.builder.published)
         started = time.perf_counter()
-        stats, listed = self.builder.render_pages(outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url)
+        # Pages are drawn side by side on a cold build; `mkdocs serve` (which runs threads) draws alone.
+        workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
+        stats, listed = self.builder.render_pages(outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url, workers)
         self.timings["pages"] = time.perf_counter() - started
         outputs["feed.xml"] = output_file(self.cache_dir, "feed.xml", feed.feed_for(self.catalog, config.site_name, config.site_url or ""))
         if self.site_url:

@@ -104,20 +104,23 @@ class SiteBuilder:
         shared: str,
         site_name: str,
         site_url: str,
+        workers: int = 1,
     ) -> tuple[RenderStats, list[PageSpec]]:
         """Every generated page into `outputs` (site path -> cached file); returns what the sitemap needs."""
         bodies = Bodies(markdown[0], markdown[1], self.resolver())
         env.filters["markdown"] = _markdown_filter(bodies)
         renderer = PageRenderer(env, chrome, bodies, self.cache_dir / "pages", shared)
         listed: list[PageSpec] = []
+        first = [True]
 
-        def keep(specs: Iterator[PageSpec]) -> Iterator[PageSpec]:
-            for spec in specs:
-                if spec.listed:
+        def specs() -> Iterator[PageSpec]:
+            for spec in self.pages(site_name, site_url):
+                if first[0] and spec.listed:
                     listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
                 yield spec
+            first[0] = False
 
-        stats = renderer.render(keep(self.pages(site_name, site_url)), outputs)
+        stats = renderer.render(specs, outputs, workers)
         self.qr.save()
         return stats, listed
 

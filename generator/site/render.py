@@ -33,6 +33,8 @@ from .pages import PageSpec
 
 # Bump when what a cached page depends on changes in a way no input shows.
 FORMAT = "1"
+# Pages drawn in the main process before the rest is shared among workers.
+_DRAW_ALONE = 64
 
 
 class _Canonical(pickle.Pickler):
@@ -115,28 +117,60 @@ class PageRenderer:
         context["spec"] = spec
         return self.env.get_template(spec.template).render(context).encode("utf-8")
 
-    def render(self, specs: Iterable[PageSpec], outputs: dict[str, Path]) -> RenderStats:
+    def render(self, make_specs: Callable[[], Iterable[PageSpec]], outputs: dict[str, Path], workers: int = 1) -> RenderStats:
         """Draw what changed; every page's file goes into `outputs` (site path -> cached file).
 
-        Cached pages no build used are forgotten.
+        `make_specs` makes the page specs, as often as needed (they are
+        streamed, never held). When many pages must be drawn (a cold build,
+        a template changed), `workers` processes draw them side by side:
+        forked after the first pass, each makes the specs again and draws its
+        share. Cached pages no build used are forgotten.
         """
         started = time.perf_counter()
         stats = RenderStats()
         used: set[str] = set()
-        for spec in specs:
+        todo: dict[int, Path] = {}  # spec number -> cache file, left for the workers
+        for number, spec in enumerate(make_specs()):
             key = self.key(spec)
             cached = self.cache_dir / key[:2] / f"{key}.html"
             if cached.is_file():
                 stats.reused += 1
+            elif workers > 1 and (todo or stats.drawn >= _DRAW_ALONE):
+                todo[number] = cached  # many to draw: the workers share them
             else:
                 atomic_write(cached, self.draw(spec))
                 stats.drawn += 1
             used.add(key)
             outputs[f"{spec.url}index.html"] = cached
             stats.urls.append(spec.url)
+        if todo:
+            self._draw_in_parallel(make_specs, todo, workers)
+            stats.drawn += len(todo)
         self._forget(used)
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _draw_in_parallel(self, make_specs: Callable[[], Iterable[PageSpec]], todo: dict[int, Path], workers: int) -> None:
+        import multiprocessing
+
+        numbers = sorted(todo)
+        context = multiprocessing.get_context("fork")
+        children = [context.Process(target=self._draw_share, args=(make_specs, todo, set(numbers[i::workers]))) for i in range(1, workers)]
+        for child in children:
+            child.start()
+        try:
+            self._draw_share(make_specs, todo, set(numbers[0::workers]))
+        finally:
+            for child in children:
+                child.join()
+        failed = [child.exitcode for child in children if child.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"a page-drawing process failed (exit status {failed[0]})")
+
+    def _draw_share(self, make_specs: Callable[[], Iterable[PageSpec]], todo: dict[int, Path], mine: set[int]) -> None:
+        for number, spec in enumerate(make_specs()):
+            if number in mine:
+                atomic_write(todo[number], self.draw(spec))
 
     def _forget(self, used: set[str]) -> None:
         if not self.cache_dir.is_dir():
