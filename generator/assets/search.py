@@ -71,6 +71,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from ..files import atomic_write
 from ..site.catalog import Catalog
+from ..text.i18n import in_language
 from ..text.opencc import read_dictionary
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
@@ -278,7 +279,7 @@ def _project(catalog: Catalog, p: Project) -> SearchDocument:
     return _doc(
         catalog,
         p,
-        meta=" · ".join(x for x in (org.name if org else "", p.status) if x),
+        meta=" · ".join(x for x in (org.name if org else "", in_language(p.status, catalog.settings.language)) if x),
         year=None,
         lead=_join(p.slogan, p.summary),
         facts=_join(org.name if org else None, p.region, _field_names(catalog, p), *p.beneficiaries),
