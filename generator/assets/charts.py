@@ -61,10 +61,10 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{text}{unit}" if unit in ("%", "‰") else text
 
 
-def tick_label(value: float) -> str:
-    """Axis labels stay short: 1,000,000 -> 100万."""
+def tick_label(value: float, myriad: str = "万") -> str:
+    """Axis labels stay short: 1,000,000 -> 100万 (`myriad` is 萬 on a Traditional site)."""
     if value >= 10_000:
-        return f"{value / 10_000:g}万"
+        return f"{value / 10_000:g}{myriad}"
     return format_value(value)
 
 
@@ -103,7 +103,7 @@ def _summary(title: str, points: list[tuple[str, float]], unit: str, summary: st
 
 
 def column_chart(
-    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY
+    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY, myriad: str = "万"
 ) -> Chart:
     """Vertical bars: for values over time (years, months)."""
     # Sized for a phone: the SVG is drawn 420 units wide and shown at 100% of
@@ -136,7 +136,7 @@ def column_chart(
                 show_label=index % every == 0 or index == len(points) - 1,
             )
         )
-    ticks = tuple(Tick(round(bottom - (bottom - top) * v / top_value, 1), tick_label(v)) for v in tick_values)
+    ticks = tuple(Tick(round(bottom - (bottom - top) * v / top_value, 1), tick_label(v, myriad)) for v in tick_values)
     return Chart(
         key,
         title,
@@ -154,7 +154,7 @@ def column_chart(
 
 
 def bar_chart(
-    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY
+    key: str, title: str, points: list[tuple[str, float]], unit: str = "", *, summary: str = SUMMARY, empty: str = EMPTY, myriad: str = "万"
 ) -> Chart:
     """Horizontal bars: for categories with long Chinese names, readable on a phone."""
     row, left, right, top = 34, 104, 56, 8
@@ -181,7 +181,7 @@ def bar_chart(
                 y + 16,
             )
         )
-    ticks = tuple(Tick(round(left + span * v / top_value, 1), tick_label(v)) for v in tick_values)
+    ticks = tuple(Tick(round(left + span * v / top_value, 1), tick_label(v, myriad)) for v in tick_values)
     return Chart(
         key,
         title,

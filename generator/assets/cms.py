@@ -47,7 +47,7 @@ from ..commands.reference import SERVICE_FIELD, STAR_FIELD, VOCABULARY_FIELDS, n
 from ..content import models
 from ..content.models import ID_PATTERN, RECORD_TYPES, YAML_RECORD_TYPES, Record, Story, Volunteer
 from ..content.settings import STAR_NAMES, Settings
-from ..text.i18n import _HANT_LANGUAGES, strings_for, to_traditional
+from ..text.i18n import in_language, is_traditional, strings_for, traditional
 
 HERE = Path(__file__).with_name("admin")  # the page's files, and the npm lock of the CMS
 ADMIN_DIR = "admin"
@@ -94,10 +94,6 @@ class Vocabulary:
     """The values a site accepts for one field, from its settings."""
 
     values: tuple[str, ...]
-
-
-def is_traditional(language: str) -> bool:
-    return (language or "").lower() in _HANT_LANGUAGES
 
 
 def decap_locale(language: str) -> str:
@@ -222,6 +218,13 @@ def _vocabulary(record: type[BaseModel], model: type[BaseModel], name: str, sett
     return None
 
 
+def _fixed_choices(annotation: Any, settings: Settings) -> Vocabulary | None:
+    """A model's fixed choice (project status...) in the site's script; the model accepts either script."""
+    if typing.get_origin(annotation) is Literal:
+        return Vocabulary(tuple(in_language(str(v), settings.language) for v in typing.get_args(annotation)))
+    return None
+
+
 def _hint(record: type[BaseModel], model: type[BaseModel], name: str, info: FieldInfo, settings: Settings) -> str:
     notes = [(info.description or "").rstrip("。")]
     if model is record and (record, name) == STAR_FIELD:
@@ -241,7 +244,7 @@ def field_config(record: type[BaseModel], model: type[BaseModel], name: str, inf
     description = info.description or ""
     out: dict[str, Any] = {"name": name, "label": info.title or name}
     inner, is_list = nested_model(info.annotation)
-    vocabulary = _vocabulary(record, model, name, settings)
+    vocabulary = _vocabulary(record, model, name, settings) or _fixed_choices(annotation, settings)
     if inner is not None:
         sub = [field_config(record, inner, n, i, settings) for n, i in inner.model_fields.items()]
         if is_list:
@@ -413,12 +416,8 @@ def cms_config(settings: Settings, *, site_url: str = "", repo_url: str = "") ->
     config["public_folder"] = "media"
     config["collections"] = [collection_config(cls, settings) for cls in (Story, *YAML_RECORD_TYPES)] + [figures_collection(settings)]
     if is_traditional(settings.language):
-        config = _localise(config, _traditional)
+        config = _localise(config, traditional)
     return config
-
-
-def _traditional(text: str) -> str:
-    return to_traditional({"t": text})["t"]
 
 
 def config_yaml(settings: Settings, *, site_url: str = "", repo_url: str = "") -> str:
@@ -443,7 +442,7 @@ def ui_phrases(language: str) -> dict:
         return phrases
 
     def convert(node: Any) -> Any:
-        return {k: convert(v) for k, v in node.items()} if isinstance(node, dict) else _traditional(node)
+        return {k: convert(v) for k, v in node.items()} if isinstance(node, dict) else traditional(node)
 
     return convert(phrases)
 

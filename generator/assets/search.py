@@ -71,6 +71,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from ..files import atomic_write
 from ..site.catalog import Catalog
+from ..text.i18n import in_language, strings_for
 from ..text.opencc import read_dictionary
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
@@ -168,15 +169,6 @@ TITLE, LEAD, FACTS, BODY = 8, 3, 2, 1
 # Record types in the order documents are numbered: on equal scores the
 # lower number wins, so profiles come before stories, newer stories first.
 KINDS: tuple[str, ...] = ("volunteer", "organization", "project", "theme", "honor", "feature", "story")
-KIND_LABELS: dict[str, str] = {
-    "story": "故事",
-    "volunteer": "志愿者",
-    "project": "项目",
-    "organization": "组织",
-    "theme": "主题活动",
-    "honor": "荣誉",
-    "feature": "专题",
-}
 
 # Longest snippet source kept per document (characters).
 TEXT_LIMIT = 3000
@@ -278,7 +270,7 @@ def _project(catalog: Catalog, p: Project) -> SearchDocument:
     return _doc(
         catalog,
         p,
-        meta=" · ".join(x for x in (org.name if org else "", p.status) if x),
+        meta=" · ".join(x for x in (org.name if org else "", in_language(p.status, catalog.settings.language)) if x),
         year=None,
         lead=_join(p.slogan, p.summary),
         facts=_join(org.name if org else None, p.region, _field_names(catalog, p), *p.beneficiaries),
@@ -599,7 +591,7 @@ def manifest(index: IndexFiles, catalog: Catalog) -> dict:
         "shards": index.stats["shards"],
         "docs": index.stats["docs"],
         "impact": [index.stats["low"], index.stats["high"]],
-        "kinds": [[kind, KIND_LABELS[kind]] for kind in KINDS],
+        "kinds": [[kind, strings_for(catalog.settings.language)[f"kind_{kind}"]] for kind in KINDS],
         "fields": [[f.slug, f.name] for f in catalog.fields],
         "years": index.stats["years"],
     }

@@ -857,7 +857,7 @@ def _relative(path: Path, settings: Settings) -> str:
 
 def _field_words(text: str, settings: Settings) -> tuple[list[str], list[str]]:
     """(known service fields, unknown words) of a cell like `助老服务、社区治理`."""
-    by_name = {**{slug: name for slug, name in settings.fields.items()}, **{name: name for name in settings.fields.values()}}
+    by_name = {word: settings.fields[slug] for word, slug in settings.field_by_name.items()}
     known, unknown = [], []
     for word in LIST_SPLIT.split(text):
         if not word:
@@ -1150,7 +1150,7 @@ def import_honor(
                 report.errors.append(f"{where}：排序“{value}”应为 名单顺序、拼音 或 姓氏笔画")
                 continue
             meta["order"] = order
-        elif key == "level" and value not in settings.honor_levels:
+        elif key == "level" and settings.honor_level(value) is None:
             report.errors.append(f"{where}：级别“{value}”不在本站的可选范围内（可选：{'、'.join(settings.honor_levels)}）")
         else:
             meta[key] = value

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+
+from ..text.i18n import traditional
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -45,6 +48,28 @@ RecordId = Annotated[str, Field(pattern=ID_PATTERN, description="记录编号：
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Text = Annotated[str, Field(min_length=1)]
 MediaPath = Annotated[str, Field(min_length=1, description="图片路径，相对于 content/ 目录，如 media/volunteers/zhang.jpg")]
+
+
+def _either_script(choices: Any) -> BeforeValidator:
+    """A fixed choice (a Literal) may be written in Traditional characters too (運行中, 姓氏筆畫).
+
+    The record holds the Simplified word, so the checks compare one form;
+    pages show it in the site's script (`i18n.in_language`).
+    """
+    values = typing.get_args(choices)
+
+    def simplified(value: Any) -> Any:
+        if isinstance(value, str) and value not in values:
+            return next((word for word in values if traditional(word) == value.strip()), value)
+        return value
+
+    return BeforeValidator(simplified)
+
+
+# The fixed choices (Simplified, as records hold them).
+ConsentBy = Literal["本人", "监护人"]
+ProjectStatus = Literal["待启动", "运行中", "已结项"]
+HonorOrder = Literal["名单顺序", "拼音", "姓氏笔画"]
 
 
 def F(title: str, description: str = "", **kwargs: Any) -> Any:
@@ -95,7 +120,7 @@ class Consent(Model):
     publish: bool = F("同意公开", "本人（或监护人）同意在网站上公开其事迹和信息")
     portrait: bool = F("同意使用肖像", "同意在网站上使用照片；有照片时必须为 true", default=False)
     date: Date | None = F("同意日期", default=None)
-    by: Literal["本人", "监护人"] = F("同意人", "本人，或未满十四周岁者的监护人", default="本人")
+    by: Annotated[ConsentBy, _either_script(ConsentBy)] = F("同意人", "本人，或未满十四周岁者的监护人", default="本人")
 
 
 class Volunteer(Record):
@@ -162,7 +187,7 @@ class Project(Record):
     beneficiaries: list[Text] = F("服务对象", "如 老年人、残障人士、儿童", default_factory=list)
     region: str | None = F("地区", default=None)
     started: Year | None = F("启动年份", default=None)
-    status: Literal["待启动", "运行中", "已结项"] = F("状态", default="运行中")
+    status: Annotated[ProjectStatus, _either_script(ProjectStatus)] = F("状态", default="运行中")
     metrics: Metrics | None = F("项目数据", default=None)
     cover: MediaPath | None = F("封面图", default=None)
     cover_alt: str | None = F("封面图说明", default=None)
@@ -249,7 +274,7 @@ class Honor(Record):
     awarded_by: str | None = F("授予单位", default=None)
     date: Date = F("表彰日期")
     document: str | None = F("文号", "如 江文明办〔2024〕5号", default=None)
-    order: Literal["名单顺序", "拼音", "姓氏笔画"] = F("排序", "名单顺序、拼音 或 姓氏笔画", default="名单顺序")
+    order: Annotated[HonorOrder, _either_script(HonorOrder)] = F("排序", "名单顺序、拼音 或 姓氏笔画", default="名单顺序")
     summary: str | None = F("简介", default=None)
     body: str = F("正文", "Markdown 正文", default="")
     categories: list[HonorCategory] = F("类别和名单", min_length=1)

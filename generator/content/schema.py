@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..text.i18n import in_language, is_traditional
 from .models import RECORD_TYPES, Honor, Organization, Record, Story
 from .settings import Settings, make_settings
 
@@ -33,12 +34,34 @@ def schema_file_name(kind: str) -> str:
 
 def _vocabularies(settings: Settings) -> dict[tuple[type[Record] | None, str], list[str]]:
     """(record class or None for every class, field) -> the values a site accepts."""
+    # A Traditional site also accepts the Simplified names of built-in entries (`also_written`).
+    fields, levels, kinds, columns = (
+        list(settings.fields.values()),
+        list(settings.honor_levels),
+        list(settings.organization_kinds),
+        list(settings.columns.values()),
+    )
     return {
-        (None, "fields"): list(settings.fields.values()) + list(settings.fields),
-        (Honor, "level"): list(settings.honor_levels),
-        (Organization, "kind"): list(settings.organization_kinds),
-        (Story, "column"): list(settings.columns.values()) + list(settings.columns),
+        (None, "fields"): fields + list(settings.fields) + settings.also_written(fields),
+        (Honor, "level"): levels + settings.also_written(levels),
+        (Organization, "kind"): kinds + settings.also_written(kinds),
+        (Story, "column"): columns + list(settings.columns) + settings.also_written(columns),
     }
+
+
+def _choices_in_site_script(node: Any, language: str) -> None:
+    """The models' fixed choices (project status...) in the site's script first; the Simplified ones stay valid."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list) and all(isinstance(v, str) for v in node["enum"]):
+            shown = [in_language(v, language) for v in node["enum"]]
+            if node.get("default") in node["enum"]:
+                node["default"] = in_language(node["default"], language)
+            node["enum"] = list(dict.fromkeys(shown + node["enum"]))
+        for value in node.values():
+            _choices_in_site_script(value, language)
+    elif isinstance(node, list):
+        for value in node:
+            _choices_in_site_script(value, language)
 
 
 def _add_enum(node: dict, values: list[str]) -> None:
@@ -77,6 +100,8 @@ def record_schema(cls: type[Record], settings: Settings) -> dict:
     """The JSON Schema of one kind of record."""
     generated = cls.model_json_schema(mode="validation")
     _drop_docstrings(generated)
+    if is_traditional(settings.language):
+        _choices_in_site_script(generated, settings.language)
     for (owner, name), values in _vocabularies(settings).items():
         if (owner is None or owner is cls) and name in generated.get("properties", {}):
             _add_enum(generated["properties"][name], values)

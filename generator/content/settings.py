@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from ..text.i18n import in_language, strings_for
+
+# The built-in vocabularies, in Simplified Chinese. A Traditional site (zh-TW,
+# zh-Hant, zh-HK) gets them in Traditional (`make_settings`); its content may
+# name an entry in either script.
 
 # Service fields (服务领域): URL slug -> name. Content may use either.
 DEFAULT_FIELDS: dict[str, str] = {
@@ -60,6 +67,16 @@ STAR_NAMES = ["一星", "二星", "三星", "四星", "五星"]
 # it, so an option is described once.
 
 
+class _BuiltIn:
+    """The default of a vocabulary option: the built-in one, in the site's language (`make_settings`)."""
+
+    def __repr__(self) -> str:
+        return "BUILT_IN"
+
+
+BUILT_IN: Any = _BuiltIn()  # MkDocs copies a default that has .copy(); this one stays itself
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -72,10 +89,10 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("content_dir", "text", "content", "content"),
     Option("stories_dir", "text", "stories", "stories"),
-    Option("fields", "slug_map", DEFAULT_FIELDS, "{zhu-lao: 助老服务, zhu-can: 助残服务}"),
-    Option("columns", "slug_map", DEFAULT_COLUMNS, "{shen-bian-hao-ren: 身边好人}"),
-    Option("honor_levels", "text_list", DEFAULT_HONOR_LEVELS, "[国家级, 省级, 市级, 县级, 单位]"),
-    Option("organization_kinds", "text_list", DEFAULT_ORGANIZATION_KINDS, "[志愿服务队, 志愿者协会, 社区]"),
+    Option("fields", "slug_map", BUILT_IN, "{zhu-lao: 助老服务, zhu-can: 助残服务}"),
+    Option("columns", "slug_map", BUILT_IN, "{shen-bian-hao-ren: 身边好人}"),
+    Option("honor_levels", "text_list", BUILT_IN, "[国家级, 省级, 市级, 县级, 单位]"),
+    Option("organization_kinds", "text_list", BUILT_IN, "[志愿服务队, 志愿者协会, 社区]"),
     Option("star_thresholds", "thresholds", DEFAULT_STAR_THRESHOLDS, "[100, 300, 600, 1000, 1500]"),
     Option("region", "text", "", "江南省江城市"),
     Option("slogan", "text", "", "学习雷锋好榜样 志愿服务暖人心"),  # empty: the UI table's slogan, in the site's language
@@ -83,7 +100,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("icp_url", "text", "https://beian.miit.gov.cn/", "https://beian.miit.gov.cn/"),
     Option("police", "text", "", "江公网安备 00000000000000号"),
     Option("police_url", "text", "https://beian.mps.gov.cn/", "https://beian.mps.gov.cn/"),
-    Option("key_dates", "key_dates", DEFAULT_KEY_DATES, '[{date: "03-05", name: 学雷锋纪念日, first: 1964}]'),
+    Option("key_dates", "key_dates", BUILT_IN, '[{date: "03-05", name: 学雷锋纪念日, first: 1964}]'),
     Option("page_size", "positive", 12, "12"),
     Option("roster_page_size", "positive", 48, "48"),
     Option("feed_size", "positive", 20, "20"),
@@ -156,7 +173,7 @@ def check_options(options: dict) -> list[OptionProblem]:
                 OptionProblem((name,), f"没有名为 {name} 的设置", f"是不是 {close[0]}？" if close else "可用的设置见编辑指南“网站设置”一节")
             )
     for option in OPTIONS:
-        if option.name not in options:
+        if options.get(option.name, BUILT_IN) is BUILT_IN:
             continue
         value = options[option.name]
         at = (option.name,)
@@ -322,6 +339,10 @@ class Settings:
     preview: bool = False  # `mkdocs serve`: drafts are shown on the editor's machine, not published
     build_date: dt.date = field(default_factory=dt.date.today)
     language: str = "zh"  # the theme's language: which UI string table pages use
+    # On a Traditional site, the Simplified name of each built-in field, column,
+    # honour level and organisation kind in use -> the name the site shows: content
+    # written before the site switched keeps validating.
+    aliases: dict[str, str] = field(default_factory=dict)
     wechat_link: bool = False
     staff_pages: tuple[str, ...] = ("guide.md", "deploy.md", "cms.md", "deploy/", "staff/")
     publish_staff_pages: bool = False
@@ -331,18 +352,39 @@ class Settings:
         """A file of docs/ meant for staff (`staff_pages`: file names, or folders ending in /)."""
         return any(src_uri == entry or (entry.endswith("/") and src_uri.startswith(entry)) for entry in self.staff_pages)
 
+    def _word(self, written: str, words: Sequence[str]) -> str | None:
+        if written in words:
+            return written
+        shown = self.aliases.get(written)
+        return shown if shown in words else None
+
+    def honor_level(self, written: str) -> str | None:
+        """The honour level `written` names, as the site shows it (省级 is 省級 on a Traditional site); None if none."""
+        return self._word(written, self.honor_levels)
+
+    def organization_kind(self, written: str) -> str | None:
+        """The organisation kind `written` names, as the site shows it; None if none."""
+        return self._word(written, self.organization_kinds)
+
+    def also_written(self, words: Iterable[str]) -> list[str]:
+        """The other accepted forms of `words` (their Simplified names on a Traditional site)."""
+        shown = set(words)
+        return [alias for alias, word in self.aliases.items() if word in shown]
+
     @property
     def column_by_name(self) -> dict[str, str]:
-        """Name or slug -> slug."""
-        lookup = {name: slug for slug, name in self.columns.items()}
-        lookup.update({slug: slug for slug in self.columns})
-        return lookup
+        """Name (either form of a built-in one) or slug -> slug."""
+        return self._slug_by_name(self.columns)
 
     @property
     def field_by_name(self) -> dict[str, str]:
-        """Name or slug -> slug."""
-        lookup = {name: slug for slug, name in self.fields.items()}
-        lookup.update({slug: slug for slug in self.fields})
+        """Name (either form of a built-in one) or slug -> slug."""
+        return self._slug_by_name(self.fields)
+
+    def _slug_by_name(self, names: dict[str, str]) -> dict[str, str]:
+        lookup = {name: slug for slug, name in names.items()}
+        lookup.update({alias: lookup[word] for alias, word in self.aliases.items() if word in lookup})
+        lookup.update({slug: slug for slug in names})
         return lookup
 
 
@@ -362,8 +404,6 @@ def parse_key_date(entry: dict) -> KeyDate:
 
 
 def _default_slogan(language: str) -> str:
-    from ..text.i18n import strings_for
-
     return strings_for(language)["default_slogan"]
 
 
@@ -373,18 +413,41 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
     if problems:
         first = problems[0]
         raise SettingsError(first.message + (f"（{first.hint}）" if first.hint else ""))
+    language = language or "zh"
     thresholds = tuple(options.get("star_thresholds", DEFAULT_STAR_THRESHOLDS))
-    fields = {str(k): str(v) for k, v in (options.get("fields") or DEFAULT_FIELDS).items()}
-    columns = {str(k): str(v) for k, v in (options.get("columns") or DEFAULT_COLUMNS).items()}
+    # A vocabulary staff configure is theirs, as written. The built-in ones follow
+    # the site's language; on a Traditional site their Simplified names stay
+    # accepted (`aliases`), so content written before the switch still validates.
+    aliases: dict[str, str] = {}
+
+    def built_in(words: Iterable[str]) -> list[str]:
+        simplified = list(words)
+        shown = [in_language(word, language) for word in simplified]
+        aliases.update((word, name) for word, name in zip(simplified, shown, strict=True) if word != name)
+        return shown
+
+    def word_list(name: str, default: list[str]) -> tuple[str, ...]:
+        written = options.get(name, BUILT_IN)
+        return tuple(built_in(default) if written is BUILT_IN else written)
+
+    def slug_map(name: str, default: dict[str, str]) -> dict[str, str]:
+        written = options.get(name, BUILT_IN)
+        if written is BUILT_IN:
+            return dict(zip(default, built_in(default.values()), strict=True))
+        return {str(slug): str(label) for slug, label in written.items()}
+
+    key_dates = options.get("key_dates", BUILT_IN)
+    if key_dates is BUILT_IN:
+        key_dates = [{**entry, "name": in_language(entry["name"], language)} for entry in DEFAULT_KEY_DATES]
     build_date = options.get("build_date")
     return Settings(
         root=root,
         content_dir=(root / options.get("content_dir", "content")).resolve(),
         stories_dir=(root / options.get("stories_dir", "stories")).resolve(),
-        fields=fields,
-        columns=columns,
-        honor_levels=tuple(options.get("honor_levels", DEFAULT_HONOR_LEVELS)),
-        organization_kinds=tuple(options.get("organization_kinds", DEFAULT_ORGANIZATION_KINDS)),
+        fields=slug_map("fields", DEFAULT_FIELDS),
+        columns=slug_map("columns", DEFAULT_COLUMNS),
+        honor_levels=word_list("honor_levels", DEFAULT_HONOR_LEVELS),
+        organization_kinds=word_list("organization_kinds", DEFAULT_ORGANIZATION_KINDS),
         star_thresholds=thresholds,
         region=options.get("region", ""),
         slogan=options.get("slogan", "") or _default_slogan(language),
@@ -392,7 +455,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
         icp_url=options.get("icp_url", "https://beian.miit.gov.cn/"),
         police=options.get("police", ""),
         police_url=options.get("police_url", "https://beian.mps.gov.cn/"),
-        key_dates=tuple(parse_key_date(dict(entry)) for entry in options.get("key_dates", DEFAULT_KEY_DATES)),
+        key_dates=tuple(parse_key_date(dict(entry)) for entry in key_dates),
         page_size=int(options.get("page_size", 12)),
         roster_page_size=int(options.get("roster_page_size", 48)),
         feed_size=int(options.get("feed_size", 20)),
@@ -401,7 +464,8 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
         include_drafts=include_drafts,
         preview=preview,
         build_date=_as_date(build_date) if build_date else dt.date.today(),
-        language=language or "zh",
+        language=language,
+        aliases=aliases,
         wechat_link=bool(options.get("wechat_link", False)),
         staff_pages=tuple(options.get("staff_pages", ("guide.md", "deploy.md", "cms.md", "deploy/", "staff/"))),
         publish_staff_pages=bool(options.get("publish_staff_pages", False)),

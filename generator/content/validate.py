@@ -407,14 +407,14 @@ def _check_vocabularies(result: Validated, settings: Settings, problems: Problem
                     "vocab.field",
                     hint=(f"是不是“{close[0]}”？" if close else "") + f"可选：{field_names}",
                 )
-        if isinstance(record, Honor) and "level" not in broken and record.level not in settings.honor_levels:
+        if isinstance(record, Honor) and "level" not in broken and settings.honor_level(record.level) is None:
             problems.add(
                 raw.doc.position(("level",)),
                 f"级别“{record.level}”不在可选范围内",
                 "vocab.level",
                 hint="可选：" + "、".join(settings.honor_levels),
             )
-        if isinstance(record, Organization) and record.kind and record.kind not in settings.organization_kinds:
+        if isinstance(record, Organization) and record.kind and settings.organization_kind(record.kind) is None:
             problems.add(
                 raw.doc.position(("kind",)),
                 f"组织类型“{record.kind}”不在可选范围内",

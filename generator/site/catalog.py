@@ -129,6 +129,17 @@ def count_characters(markdown: str) -> int:
     return len(_CJK_OR_WORD.findall(_MD_NOISE.sub("", markdown)))
 
 
+def _as_shown(record: Record, settings: Settings) -> Record:
+    """A built-in honour level or organisation kind named in its other script (省级 on a Traditional site) as the site shows it."""
+    if isinstance(record, Honor):
+        level = settings.honor_level(record.level) or record.level
+        return record if level == record.level else record.model_copy(update={"level": level})
+    if isinstance(record, Organization) and record.kind:
+        kind = settings.organization_kind(record.kind) or record.kind
+        return record if kind == record.kind else record.model_copy(update={"kind": kind})
+    return record
+
+
 class Catalog:
     """All published records and the facts derived from them. Read-only by convention."""
 
@@ -138,7 +149,7 @@ class Catalog:
         keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.draft)
 
         def published(kind: str) -> dict[str, Record]:
-            return {rid: r for rid, r in sorted(validated.of(kind).items()) if keep(r)}
+            return {rid: _as_shown(r, settings) for rid, r in sorted(validated.of(kind).items()) if keep(r)}
 
         self.volunteers: dict[str, Volunteer] = published("volunteer")  # type: ignore[assignment]
         self.organizations: dict[str, Organization] = published("organization")  # type: ignore[assignment]

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from ..assets.charts import bar_chart, column_chart
 from ..content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
-from ..text.i18n import strings_for
+from ..text.i18n import in_language, strings_for
 from .catalog import Catalog
 from .figures import reported
 from .views import Link, Picture, Views
@@ -433,7 +433,7 @@ def project_page(catalog: Catalog, views: Views, p: Project) -> PageSpec:
             "cover_alt": p.cover_alt or p.name,
             "summary": p.summary,
             "organization": views.link(catalog.organization_of(p)),
-            "status": p.status,
+            "status": in_language(p.status, catalog.settings.language),
             "started": p.started,
             "region": p.region,
             "beneficiaries": tuple(p.beneficiaries),
@@ -526,7 +526,7 @@ def data_page(catalog: Catalog) -> dict[str, Any]:
     reported_figures = reported(catalog.reported_figures)
 
     def chart(maker: Any, key: str, title: str, points: list[tuple[str, float]], unit: str = "") -> Any:
-        return maker(key, title, points, unit, summary=t["chart_summary"], empty=t["chart_empty"])
+        return maker(key, title, points, unit, summary=t["chart_summary"], empty=t["chart_empty"], myriad=t["ten_thousand"])
 
     reported_charts = [
         chart(

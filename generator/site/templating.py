@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
+
+from ..text.i18n import ZH_HANS
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -26,12 +29,12 @@ def number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def number_short(value: float) -> str:
-    """Large counts the way Chinese reports write them: 1003000 -> 100.3万."""
+def number_short(value: float, t: Mapping[str, str] = ZH_HANS) -> str:
+    """Large counts the way Chinese reports write them: 1003000 -> 100.3万 (100.3萬 with a Traditional table `t`)."""
     if value >= 100_000_000:
-        return f"{value / 100_000_000:.1f}".rstrip("0").rstrip(".") + "亿"
+        return f"{value / 100_000_000:.1f}".rstrip("0").rstrip(".") + t["hundred_million"]
     if value >= 100_000:
-        return f"{value / 10_000:.1f}".rstrip("0").rstrip(".") + "万"
+        return f"{value / 10_000:.1f}".rstrip("0").rstrip(".") + t["ten_thousand"]
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 

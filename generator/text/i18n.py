@@ -7,6 +7,7 @@ from Material's translations for `theme.language`.
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
 
 from .opencc import read_dictionary
@@ -220,6 +221,8 @@ ZH_HANS: dict[str, str] = {
     "chart_summary": "{title}，共 {n} 项，最高为{label} {value}。",
     "chart_empty": "{title}：暂无数据",
     "figure_source": "{name}：{source}，截至{date}。",
+    "ten_thousand": "万",  # large numbers: 100.3万 (templating.number_short, chart axes)
+    "hundred_million": "亿",
     # Data page
     "data": "数据看板",
     "reported_figures": "统计数据",
@@ -275,7 +278,10 @@ TABLES = {"zh": MappingProxyType(ZH_HANS)}
 # writing it twice. Two small tables correct OpenCC where it reads our words
 # as software terms (项目 is not 專案 here, 服务对象 not 服務物件) or where
 # Taiwan says it differently: HANT_PHRASES for words wherever they occur,
-# ZH_HANT_OVERRIDES for whole strings.
+# ZH_HANT_OVERRIDES for whole strings. The same conversion (`in_language`)
+# gives every other word the generator supplies in the site's script: the
+# default columns, service fields, honour levels, organisation kinds and key
+# dates of settings.py, and the models' fixed choices (project status).
 
 HANT_PHRASES: dict[str, str] = {
     "项目": "項目",
@@ -288,6 +294,8 @@ HANT_PHRASES: dict[str, str] = {
     "扫一扫": "掃描",
     "链接": "連結",
     "高对比度": "高對比",
+    "社区": "社區",  # not 社群 (an online community)
+    "运行": "運行",  # a project in operation, not 執行 (a program run)
 }
 
 ZH_HANT_OVERRIDES: dict[str, str] = {
@@ -323,22 +331,41 @@ def _convert(text: str, table: dict[str, str], longest: int) -> str:
     return "".join(out)
 
 
-def to_traditional(texts: dict[str, str]) -> dict[str, str]:
-    """Simplified strings in Taiwan Traditional Chinese: HANT_PHRASES, then the OpenCC s2twp chain."""
-    chain = [
+@cache
+def _chain() -> tuple[tuple[dict[str, str], int], ...]:
+    """The s2twp chain (phrases and characters, then Taiwan phrases and variants), each with its longest source."""
+    tables = (
         _opencc_table("STCharacters.txt", "STPhrases_GeneratedFromRegionalPhrases.txt", "STPhrases.txt"),
         _opencc_table("TWVariants.txt", "TWVariantsPhrases.txt", "TWPhrases.txt"),
-    ]
+    )
+    return tuple((table, max(map(len, table))) for table in tables)
+
+
+@cache
+def traditional(text: str) -> str:
+    """Simplified text in Taiwan Traditional Chinese: HANT_PHRASES, then the OpenCC s2twp chain."""
     # Our phrases become private-use characters that OpenCC leaves alone, then come back translated.
     marks = {chr(0xE000 + i): target for i, target in enumerate(HANT_PHRASES.values())}
     protect = dict(zip(HANT_PHRASES, marks, strict=True))
-    result = {}
-    for key, text in texts.items():
-        text = _convert(text, protect, max(map(len, protect)))
-        for table in chain:
-            text = _convert(text, table, max(map(len, table)))
-        result[key] = "".join(marks.get(char, char) for char in text)
-    return result
+    text = _convert(text, protect, max(map(len, protect)))
+    for table, longest in _chain():
+        text = _convert(text, table, longest)
+    return "".join(marks.get(char, char) for char in text)
+
+
+def to_traditional(texts: dict[str, str]) -> dict[str, str]:
+    """Each Simplified string of a table in Taiwan Traditional Chinese."""
+    return {key: traditional(text) for key, text in texts.items()}
+
+
+def is_traditional(language: str) -> bool:
+    """Whether a theme language is written in Traditional characters (zh-TW, zh-Hant, zh-HK)."""
+    return (language or "").lower() in _HANT_LANGUAGES
+
+
+def in_language(text: str, language: str) -> str:
+    """A word the generator supplies (a default, a fixed choice) in the site's script; Simplified is the source."""
+    return traditional(text) if is_traditional(language) else text
 
 
 def _hant() -> MappingProxyType:
@@ -352,7 +379,7 @@ _HANT: list[MappingProxyType] = []
 
 def strings_for(language: str) -> MappingProxyType:
     """The string table for a theme language: Traditional for zh-TW, zh-Hant, zh-HK; else Simplified."""
-    if (language or "").lower() in _HANT_LANGUAGES:
+    if is_traditional(language):
         if not _HANT:
             _HANT.append(_hant())
         return _HANT[0]
