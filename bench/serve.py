@@ -67,7 +67,7 @@ def edit_title(path: Path, marker: str) -> tuple[str, str]:
     """Append `marker` to the story's title; returns (its URL path, the new title)."""
     text = path.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", text, re.M).group(1).strip().strip('"')  # type: ignore[union-attr]
-    date = re.search(r"^date: (\d{4})", text, re.M).group(1)  # type: ignore[union-attr]
+    date = re.search(r"^date: ['\"]?(\d{4})", text, re.M).group(1)  # type: ignore[union-attr]
     new = f"{title}{marker}"
     path.write_text(re.sub(r"^title: .*$", f'title: "{new}"', text, count=1, flags=re.M), encoding="utf-8")
     return f"stories/{date}/{path.stem}/", new
