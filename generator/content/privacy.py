@@ -217,6 +217,16 @@ def _numbers_in(chain: list[re.Match[str]]) -> Iterator[tuple[int, str, str]]:
 
 def find_personal_numbers(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, kind, masked) for every ID, mobile or bank card number in `text`; kinds as in KIND_LABELS."""
+    yield from _personal_numbers(text)
+
+
+# Texts repeat from one `mkdocs serve` rebuild to the next: each is scanned once.
+@functools.lru_cache(maxsize=1 << 17)
+def _personal_numbers(text: str) -> tuple[tuple[int, str, str], ...]:
+    return tuple(_scan_numbers(text))
+
+
+def _scan_numbers(text: str) -> Iterator[tuple[int, str, str]]:
     for candidate in _candidates().finditer(text):
         folded = candidate.group(0).translate(_fold_table())
         if sum(map(str.isdigit, folded)) < 11:
@@ -246,6 +256,15 @@ def contact_key(value: str) -> str:
 
 def find_contacts(text: str) -> Iterator[tuple[int, str, str, str]]:
     """(offset, kind, masked, key) for every e-mail address and WeChat id in `text`."""
+    yield from _contacts(text)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _contacts(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    return tuple(_scan_contacts(text))
+
+
+def _scan_contacts(text: str) -> Iterator[tuple[int, str, str, str]]:
     if "@" in text or "＠" in text:
         folded = fold(text)
         for match in _EMAIL.finditer(folded):
