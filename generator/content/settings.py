@@ -19,6 +19,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from ..text.i18n import in_language, strings_for
+from .schedule import DEFAULT_TIMEZONE, today_in
 
 # The built-in vocabularies, in Simplified Chinese. A Traditional site (zh-TW,
 # zh-Hant, zh-HK) gets them in Traditional (`make_settings`); its content may
@@ -80,7 +81,7 @@ BUILT_IN: Any = _BuiltIn()  # MkDocs copies a default that has .copy(); this one
 @dataclass(frozen=True)
 class Option:
     name: str
-    kind: str  # text, positive, flag, choice, date, slug_map, text_list, thresholds, key_dates
+    kind: str  # text, positive, flag, choice, date, timezone, slug_map, text_list, thresholds, key_dates, admin
     default: Any
     example: str  # how the value is written in mkdocs.yml
     choices: tuple[str, ...] = ()
@@ -107,7 +108,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("reading_speed", "positive", 400, "400"),
     Option("max_image_pixels", "positive", 40_000_000, "40000000"),
     Option("drafts", "choice", "auto", "auto", ("auto", "show", "hide")),
-    Option("build_date", "date", None, '"2025-03-05"'),
+    Option("build_date", "date", None, '"2025-03-05"'),  # empty: today in `timezone` (content/schedule.py)
+    Option("timezone", "timezone", DEFAULT_TIMEZONE, "Asia/Shanghai"),  # the site's clock: what "today" is
     # Hand-written pages for staff (docs/): out of the public site unless published on purpose; `mkdocs serve` shows them.
     # An entry ending in / is a folder: everything in it (the guide's screenshots, deploy recipes).
     Option(
@@ -205,6 +207,10 @@ def check_options(options: dict) -> list[OptionProblem]:
                 add(
                     OptionProblem(at, f"{option.name} 的值“{_shown(value)}”不是有效的日期", f"写成 年-月-日，月和日都用两位数字，{example}")
                 )
+        elif option.kind == "timezone":
+            problem = _timezone_problem(value)
+            if problem:
+                add(OptionProblem(at, problem[0], problem[1]))
         elif option.kind == "text_list":
             if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
                 add(OptionProblem(at, f"{option.name} 应为文字列表，现在是“{_shown(value)}”", example))
@@ -274,6 +280,37 @@ def _admin_problems(value: object, example: str) -> list[OptionProblem]:
     return found
 
 
+# How people write Beijing time when they do not know its IANA name.
+_BEIJING_WORDS = ("beijing", "北京", "cst", "china", "中国", "+8", "+08", "utc8", "gmt8")
+
+
+def _timezone_problem(value: object) -> tuple[str, str] | None:
+    """(message, hint) when `value` is not a time zone this machine knows."""
+    import difflib
+    import zoneinfo
+
+    known = zoneinfo.available_timezones()
+    if isinstance(value, str) and value in known:
+        return None
+    if not known:
+        return (
+            "这台电脑没有时区数据，无法确定网站的日期",
+            "运行 python -m pip install tzdata 安装时区数据（Windows 上安装本程序时会自动安装）",
+        )
+    hint = "写成“洲/城市”形式的时区名称：北京时间写 timezone: Asia/Shanghai（默认，不写即可），香港 Asia/Hong_Kong，台北 Asia/Taipei"
+    text = str(value)
+    folded = text.lower().replace(" ", "").replace(":", "")
+    by_case = [zone for zone in known if zone.lower() == text.lower()]
+    if by_case:
+        guess = by_case[0]
+    elif any(word in folded for word in _BEIJING_WORDS):
+        guess = "Asia/Shanghai"
+    else:
+        close = difflib.get_close_matches(text, sorted(known), n=1, cutoff=0.85)
+        guess = close[0] if close else ""
+    return f"timezone 的值“{_shown(value)}”不是时区名称", (f"是不是 {guess}？" if guess else "") + hint
+
+
 def _key_date_problem(entry: dict) -> str:
     unknown = [str(k) for k in entry if k not in ("date", "name", "first")]
     if unknown:
@@ -337,7 +374,8 @@ class Settings:
     max_image_pixels: int = 40_000_000
     include_drafts: bool = False
     preview: bool = False  # `mkdocs serve`: drafts are shown on the editor's machine, not published
-    build_date: dt.date = field(default_factory=dt.date.today)
+    timezone: str = DEFAULT_TIMEZONE  # the site's clock: build_date is today there
+    build_date: dt.date = field(default_factory=lambda: today_in(DEFAULT_TIMEZONE))
     language: str = "zh"  # the theme's language: which UI string table pages use
     # On a Traditional site, the Simplified name of each built-in field, column,
     # honour level and organisation kind in use -> the name the site shows: content
@@ -439,6 +477,7 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
     key_dates = options.get("key_dates", BUILT_IN)
     if key_dates is BUILT_IN:
         key_dates = [{**entry, "name": in_language(entry["name"], language)} for entry in DEFAULT_KEY_DATES]
+    timezone = options.get("timezone", DEFAULT_TIMEZONE)
     build_date = options.get("build_date")
     return Settings(
         root=root,
@@ -463,7 +502,8 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
         max_image_pixels=int(options.get("max_image_pixels", 40_000_000)),
         include_drafts=include_drafts,
         preview=preview,
-        build_date=_as_date(build_date) if build_date else dt.date.today(),
+        timezone=timezone,
+        build_date=_as_date(build_date) if build_date else _site_today(timezone),
         language=language,
         aliases=aliases,
         wechat_link=bool(options.get("wechat_link", False)),
@@ -471,6 +511,25 @@ def make_settings(options: dict, root: Path, *, include_drafts: bool = False, pr
         publish_staff_pages=bool(options.get("publish_staff_pages", False)),
         admin=AdminSettings(**dict(options.get("admin") or {})),
     )
+
+
+def _site_today(timezone: str) -> dt.date:
+    """Today in the site's time zone (at the time tests set in LEIFENG_NOW, if they do)."""
+    import zoneinfo
+
+    from .schedule import CLOCK_VARIABLE, now
+
+    try:
+        at = now()
+    except ValueError:
+        raise SettingsError(
+            f"环境变量 {CLOCK_VARIABLE} 的值不是 ISO 格式的时间（它只供测试使用，例如 2025-03-04T23:30:00+00:00）：删除这个环境变量即可"
+        ) from None
+    try:
+        return today_in(timezone, at)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        message, hint = _timezone_problem(timezone) or (f"找不到时区 {timezone}", "")
+        raise SettingsError(f"{message}（{hint}）") from None
 
 
 def _as_date(value: object) -> dt.date:
