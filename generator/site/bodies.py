@@ -126,7 +126,10 @@ class _Rewriter(Treeprocessor):
         if match:
             target = resolver.record(match.group(1), match.group(2))
             if target is None:
-                return  # checked before the build; a draft shown by `mkdocs serve` may be missing
+                # Not published (yet): a scheduled story or a draft, the checks said whether that is right. Plain text until then.
+                a.tag = "span"
+                a.attrib.clear()
+                return
             a.set("href", relative(target.url, page) + (match.group(3) or ""))
             if not (a.text or "").strip() and len(a) == 0:
                 a.text = target.title

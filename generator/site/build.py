@@ -116,7 +116,7 @@ class SiteBuilder:
         def specs() -> Iterator[PageSpec]:
             for spec in self.pages(site_name, site_url):
                 if first[0] and spec.listed:
-                    listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft))  # type: ignore[arg-type]
+                    listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft or bool(spec.scheduled)))  # type: ignore[arg-type]
                 yield spec
             first[0] = False
 

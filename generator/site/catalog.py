@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..content.models import Feature, Figures, Honor, Organization, Project, Recipient, Record, Story, Theme, Volunteer
-from ..content.settings import Settings
+from ..content.schedule import dated_ahead, is_scheduled, release_date
+from ..content.settings import KeyDate, Settings
 from ..content.validate import Validated
 from ..text.i18n import strings_for
 from ..text.text import sort_key_for
@@ -141,12 +142,25 @@ def _as_shown(record: Record, settings: Settings) -> Record:
 
 
 class Catalog:
-    """All published records and the facts derived from them. Read-only by convention."""
+    """All published records and the facts derived from them. Read-only by convention.
+
+    This is the one place records are published: drafts and scheduled records
+    (dated after the build date, `content/schedule.py`) are left out here, so
+    every page, listing, feed, sitemap, search index and image follows. Where
+    drafts are shown (`mkdocs serve`), scheduled records are shown too.
+    """
 
     def __init__(self, validated: Validated, settings: Settings, figures: Figures | None = None) -> None:
         self.settings = settings
         self.reported_figures: Figures = figures or Figures()
-        keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.draft)
+        # Stories and honour lists dated after the build date, oldest first, drafts included (for `leifeng calendar`).
+        self.ahead: tuple[Record, ...] = tuple(dated_ahead([*validated.of("story").values(), *validated.of("honor").values()], settings))
+        # (kind, id) of every record that goes live on a later day by itself: what a link check asks about.
+        self.scheduled: frozenset[tuple[str, str]] = frozenset((r.record_type, r.id) for r in self.ahead if not r.draft)
+        if settings.include_drafts:
+            keep = lambda r: True  # noqa: E731
+        else:
+            keep = lambda r: not r.draft and not is_scheduled(r, settings)  # noqa: E731
 
         def published(kind: str) -> dict[str, Record]:
             return {rid: _as_shown(r, settings) for rid, r in sorted(validated.of(kind).items()) if keep(r)}
@@ -487,18 +501,44 @@ class Catalog:
 
     def next_key_dates(self, today: dt.date) -> list[UpcomingDay]:
         """The key dates falling on the next such day on or after `today`."""
-        upcoming = []
-        for key in self.settings.key_dates:
-            year = today.year
-            day = _date_in(year, key.month, key.day)
-            if day < today:
-                year += 1
-                day = _date_in(year, key.month, key.day)
-            upcoming.append(UpcomingDay(key.name, day, key.ordinal(year)))
+        upcoming = [self._next_occurrence(key, today) for key in self.settings.key_dates]
         if not upcoming:
             return []
         first = min(u.date for u in upcoming)
         return [u for u in upcoming if u.date == first]
+
+    def key_dates_between(self, first: dt.date, last: dt.date) -> list[UpcomingDay]:
+        """Every key date from `first` to `last` (both included), in date order."""
+        found = []
+        for key in self.settings.key_dates:
+            day = self._next_occurrence(key, first)
+            while day.date <= last:
+                found.append(day)
+                day = self._next_occurrence(key, day.date + dt.timedelta(days=1))
+        return sorted(found, key=lambda u: u.date)
+
+    @staticmethod
+    def _next_occurrence(key: KeyDate, today: dt.date) -> UpcomingDay:
+        year = today.year
+        day = _date_in(year, key.month, key.day)
+        if day < today:
+            year += 1
+            day = _date_in(year, key.month, key.day)
+        return UpcomingDay(key.name, day, key.ordinal(year))
+
+    # --- the schedule -------------------------------------------------------
+
+    def scheduled_note(self, record: Record) -> str:
+        """The preview's marker of a scheduled record ("预定 3月5日发布"); "" for every other record."""
+        if record.draft or not is_scheduled(record, self.settings):
+            return ""
+        day = release_date(record)
+        assert day is not None
+        t = strings_for(self.settings.language)
+        shown = t["month_day"].format(m=day.month, d=day.day)
+        if day.year != self.settings.build_date.year:
+            shown = f"{day.year}{t['year_suffix']}{shown}"
+        return t["scheduled"].format(date=shown)
 
     # --- figures derived from the content -----------------------------------
 

@@ -88,6 +88,7 @@ class PageSpec:
     lastmod: dt.date | None = None  # for sitemap.xml: the record's own date
     image: Picture | None = None  # the page's own picture, for og:image
     draft: bool = False
+    scheduled: str = ""  # a record waiting for its date, shown by the preview: "预定 3月5日发布"
     listed: bool = True  # in sitemap.xml (pages for staff are not)
     meta: dict[str, Any] = field(default_factory=dict)  # what the theme reads as page.meta (robots, hide)
 
@@ -234,7 +235,8 @@ def build_pages(catalog: Catalog, views: Views, address: SiteAddress, site_name:
         wechat_stories.append(wechat)
         yield PageSpec(
             wechat.page_url, "wechat.html", t["wechat_page_title"].format(title=story.title), "wechat", "stories",
-            {"wechat": wechat}, body=story.body, source=story.file, draft=story.draft, **staff_only,
+            {"wechat": wechat}, body=story.body, source=story.file, draft=story.draft,
+            scheduled=catalog.scheduled_note(story), **staff_only,
         )  # fmt: skip
     yield from paginate(
         "wechat/", wechat_stories, s.roster_page_size, template="wechat-list.html", title=t["wechat_list"], kind="wechat-list",
@@ -357,6 +359,7 @@ def story_page(catalog: Catalog, views: Views, story: Story, share: Callable[...
     return PageSpec(
         story.url, "story.html", story.title, "story", "stories", context, body=story.body, source=story.file,
         description=story.summary or "", lastmod=story.date, image=picture, draft=story.draft,
+        scheduled=catalog.scheduled_note(story),
     )  # fmt: skip
 
 
@@ -490,7 +493,7 @@ def honor_page(catalog: Catalog, views: Views, h: Honor) -> PageSpec:
     }
     return PageSpec(
         h.url, "honor.html", h.title, "honor", "honors", context, body=h.body, source=h.file,
-        description=h.summary or "", lastmod=h.date, draft=h.draft,
+        description=h.summary or "", lastmod=h.date, draft=h.draft, scheduled=catalog.scheduled_note(h),
     )  # fmt: skip
 
 

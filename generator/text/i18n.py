@@ -165,6 +165,7 @@ ZH_HANS: dict[str, str] = {
     "photo_alt": "{name}的照片",
     "skip_to_content": "跳到正文",
     "draft": "草稿（仅预览可见）",
+    "scheduled": "预定 {date}发布（仅预览可见）",  # a story or honour list dated after the build date, under mkdocs serve
     "default_slogan": "学习雷锋好榜样 志愿服务暖人心",
     # Site search (theme/partials/search.html, assets/search/search.js)
     "search_region": "站内搜索",
