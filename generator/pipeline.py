@@ -7,12 +7,15 @@ way and none of them needs the plugin to run the steps.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .content.cache import ParseCache
 from .content.load import load_repository
+from .content.models import Record
 from .content.problems import Problems
+from .content.schedule import dated_ahead
 from .content.settings import Settings, make_settings
 from .content.sources import parse_yaml
 from .content.validate import validate
@@ -27,7 +30,16 @@ def settings_for(options: Any, config_file_path: str | None, *, serving: bool = 
     return make_settings(dict(options), root, include_drafts=include_drafts, preview=serving, language=language)
 
 
-def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Catalog | None, Problems]:
+@dataclass(frozen=True)
+class Checked:
+    """What checking the content found: the catalog (None when there are errors), the problems, the schedule."""
+
+    catalog: Catalog | None
+    problems: Problems
+    scheduled: tuple[Record, ...]  # stories and honour lists that go live on a later day by themselves, oldest first
+
+
+def check_content(settings: Settings, cache: ParseCache | None = None) -> Checked:
     """load -> validate -> catalog; the catalog is None when there are errors.
 
     With a `cache`, files whose text did not change are not parsed again.
@@ -38,6 +50,14 @@ def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Cat
         cache.save()
     validated = validate(raws, settings, problems)
     figures = load_figures(settings, problems)
+    ahead = dated_ahead([*validated.of("story").values(), *validated.of("honor").values()], settings)
+    scheduled = tuple(r for r in ahead if not r.draft)
     if problems.errors:
-        return None, problems
-    return Catalog(validated, settings, figures), problems
+        return Checked(None, problems, scheduled)
+    return Checked(Catalog(validated, settings, figures), problems, scheduled)
+
+
+def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Catalog | None, Problems]:
+    """load -> validate -> catalog; the catalog is None when there are errors."""
+    checked = check_content(settings, cache)
+    return checked.catalog, checked.problems

@@ -1,4 +1,4 @@
-"""Command line: `leifeng check`, `leifeng schema`, `leifeng new` and `leifeng import`.
+"""Command line: `leifeng check`, `leifeng calendar`, `leifeng schema`, `leifeng new` and `leifeng import`.
 
 `leifeng check` reads the `leifeng` plugin settings from mkdocs.yml with
 MkDocs' own configuration loader, so it sees exactly the settings a build
@@ -100,18 +100,40 @@ def _github_prefix(root: Path) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..content.problems import format_github, format_json, format_text
-    from ..pipeline import run_checks
+    from ..content.schedule import release_date
+    from ..pipeline import check_content
+    from .calendar import schedule_note
 
     settings = load_settings(args.config_file)
-    _, problems = run_checks(settings)
+    checked = check_content(settings)
+    problems = checked.problems
+    note = schedule_note(checked.scheduled)
+    if note:
+        note = note.removesuffix("。") + "，运行 leifeng calendar 查看日程。"
     if args.format == "github":
-        report = format_github(problems, prefix=_github_prefix(settings.root))
+        report = format_github(problems, prefix=_github_prefix(settings.root), note=note)
     elif args.format == "json":
-        report = format_json(problems)
+        first = release_date(checked.scheduled[0]).isoformat() if checked.scheduled else None  # type: ignore[union-attr]
+        report = format_json(problems, {"scheduled": {"count": len(checked.scheduled), "first": first}})
     else:
-        report = format_text(problems)
+        report = format_text(problems, note)
     _out(report)
     return EXIT_ERRORS if problems.errors else EXIT_OK
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from ..pipeline import check_content
+    from .calendar import calendar_text
+
+    if args.weeks <= 0:
+        raise UsageError(f"--weeks 应为正整数（要列出的周数），现在是 {args.weeks}")
+    settings = load_settings(args.config_file)
+    checked = check_content(settings)
+    if checked.catalog is None:
+        _out(f"内容有 {len(checked.problems.errors)} 个错误，日程列不出来：先运行 leifeng check 查看并改正。", sys.stderr)
+        return EXIT_ERRORS
+    _out(calendar_text(checked.catalog, settings, args.weeks))
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -181,6 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="text：按文件分组（默认）；github：GitHub Actions 标注加完整报告；json：机器可读",
     )
     check.set_defaults(run=cmd_check)
+
+    from .calendar import DEFAULT_WEEKS
+
+    calendar = sub.add_parser(
+        "calendar",
+        help="列出今后几周的日程（定时发布、纪念日、专题）",
+        description="列出今后几周按日期定时发布的故事和表彰名单、纪念日（第几个）、开始或结束的专题。",
+    )
+    calendar.add_argument("-f", "--config-file", metavar="mkdocs.yml", help="网站配置文件（默认：当前目录的 mkdocs.yml）")
+    calendar.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, metavar="周数", help=f"列出多少周（默认 {DEFAULT_WEEKS}）")
+    calendar.set_defaults(run=cmd_calendar)
 
     schema = sub.add_parser(
         "schema",

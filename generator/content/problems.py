@@ -88,8 +88,8 @@ def relative_file(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def format_text(problems: Problems) -> str:
-    """Human report, grouped by file, one problem a line."""
+def format_text(problems: Problems, note: str = "") -> str:
+    """Human report, grouped by file, one problem a line; `note` ends the summary line."""
     lines: list[str] = []
     current = None
     for p in problems:
@@ -105,7 +105,7 @@ def format_text(problems: Problems) -> str:
     errors, warnings = len(problems.errors), len(problems.warnings)
     if lines:
         lines.append("")
-    lines.append(f"共 {errors} 个错误，{warnings} 个警告。")
+    lines.append(f"共 {errors} 个错误，{warnings} 个警告。{note}")
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 
 
@@ -117,7 +117,7 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(problems: Problems, prefix: str = "") -> str:
+def format_github(problems: Problems, prefix: str = "", note: str = "") -> str:
     """GitHub Actions workflow commands, then the full text report.
 
     GitHub shows at most 10 annotations of each kind per step, so the text
@@ -135,14 +135,15 @@ def format_github(problems: Problems, prefix: str = "") -> str:
         props.append(f"title={_escape_property(p.code)}")
         message = p.message + (f"（提示：{p.hint}）" if p.hint else "")
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(message)}")
-    lines.append(format_text(problems))
+    lines.append(format_text(problems, note))
     return "\n".join(lines)
 
 
-def format_json(problems: Problems) -> str:
+def format_json(problems: Problems, extra: dict | None = None) -> str:
     payload = {
         "errors": len(problems.errors),
         "warnings": len(problems.warnings),
+        **(extra or {}),
         "problems": [
             {**asdict(p.position), "severity": p.severity, "code": p.code, "message": p.message, "hint": p.hint} for p in problems
         ],
