@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -160,14 +161,35 @@ def test_an_honour_list_is_in_no_published_file_before_its_day_and_in_every_plac
 # --- links to a scheduled record --------------------------------------------------
 
 
-def test_a_link_to_a_scheduled_story_is_plain_text_until_its_day(site: SiteMaker) -> None:
-    site.volunteer("li-si", "李四", bio="她的故事见[纪念日特稿](story:xin-gu-shi)。")
+@pytest.mark.parametrize("link", ["story:xin-gu-shi", "../../stories/xin-gu-shi.md"])
+def test_a_link_to_a_scheduled_story_is_plain_text_until_its_day(site: SiteMaker, link: str) -> None:
+    site.volunteer("li-si", "李四", bio=f"她的故事见[纪念日特稿]({link})。")
     _coming(site)
     before = _build_at(site, BEFORE)
     bio = before.html("volunteers/li-si/").select_one(".lf-body")
     assert "纪念日特稿" in bio.get_text() and bio.find("a") is None
     after = _build_at(site, ON_THE_DAY)
     assert STORY_URL in _links(after, "volunteers/li-si/")
+
+
+def test_a_hand_written_page_links_to_a_scheduled_story_in_plain_text_until_its_day(site: SiteMaker) -> None:
+    site.file("docs/about.md", "# 关于\n\n三月推出[纪念日特稿](story:xin-gu-shi)。\n")
+    _coming(site)
+    before = _build_at(site, BEFORE).html("about/")
+    assert "三月推出纪念日特稿。" in before.get_text() and not before.select('a[href*="story:"], a[href*="xin-gu-shi"]')
+    assert STORY_URL in _links(_build_at(site, ON_THE_DAY), "about/")
+
+
+@pytest.mark.parametrize("link", ["story:xin-gu-shi", "xin-gu-shi.md"])
+def test_leifeng_check_refuses_a_story_linking_to_a_story_that_goes_live_after_it(site: SiteMaker, link: str) -> None:
+    _coming(site).story("jiu-wen", "旧闻一则", "2026-03-01", body=f"第一段。\n\n续篇见[纪念日特稿]({link})。\n")
+    result = _leifeng(site.root, BEFORE, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    text = (site.root / "stories" / "jiu-wen.md").read_text(encoding="utf-8")
+    line = text[: text.index(link)].count("\n") + 1
+    found = rf"^\s+{line}:\d+\s+错误\s+链接的故事“xin-gu-shi”2026年3月5日才上线，晚于本故事的日期 2026年3月1日.*\[link\.scheduled-record\]"
+    assert re.search(found, result.stdout, re.M), result.stdout
+    assert _leifeng(site.root, ON_THE_DAY, "check").returncode == 0, "once it is live the link is a link"
 
 
 def _record(cls: type, rid: str, **fields: object):

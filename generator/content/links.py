@@ -10,6 +10,7 @@ served from a sub-path such as `https://example.gov.cn/zyfw/`.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import posixpath
 import re
@@ -20,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from .load import RawRecord
 from .models import Feature, Record, Story
 from .problems import Position, Problems
+from .schedule import premature_link, release_date
 from .settings import Settings
 
 # A Markdown link or image `[text](target "title")`, a reference definition, or an HTML href.
@@ -118,6 +120,9 @@ def check_links(
     by_kind = {kind: set(table) for kind, table in records.items()}
     published_ids = {kind: {rid for rid, r in table.items() if not r.draft} for kind, table in records.items()}
     story_files = {raw.file for (kind, _), raw in raws.items() if kind == "story"}
+    story_by_file = {
+        raw.file: records["story"][rid] for (kind, rid), raw in raws.items() if kind == "story" and rid in records.get("story", {})
+    }
     for kind, table in records.items():
         for rid, record in table.items():
             raw = raws.get((kind, rid))
@@ -133,6 +138,7 @@ def check_links(
                         continue
                     seen.add(target)
                     message = _link_problem(target, page, raw.file, record, urls, by_kind, published_ids, story_files)
+                    message = message or _scheduled_problem(target, raw.file, record, records, story_by_file, settings)
                     if message:
                         text_, hint, code = message
                         problems.add(_position(raw, target, fallback), text_, code, hint=hint)
@@ -187,6 +193,33 @@ def _link_problem(
     if resolved.endswith((".xml", ".pdf", ".json", ".png", ".jpg", ".webp")):
         return None  # generated files (feed, roll PDFs, share images): not pages
     return f"链接“{target}”指向的页面不存在", HINT, "link.missing-page"
+
+
+def _scheduled_problem(
+    target: str, source: str, record: Record, records: dict[str, dict[str, Record]], story_by_file: dict[str, Record], settings: Settings
+) -> tuple[str, str, str] | None:
+    """A link that goes live before the record it leads to (content/schedule.py `premature_link`)."""
+    record_link = RECORD_LINK.match(target)
+    path = unquote(urlsplit(target).path)
+    if record_link:
+        linked = records.get(record_link.group(1), {}).get(record_link.group(2))
+    elif path.endswith(".md"):
+        linked = story_by_file.get(posixpath.normpath(posixpath.join(posixpath.dirname(source), path)))
+    else:
+        return None
+    if linked is None or not premature_link(record, linked, settings):
+        return None
+    day, own = release_date(linked), release_date(record)
+    assert day is not None and own is not None
+    return (
+        f"链接的{_label(linked.record_type)}“{linked.id}”{_cn_date(day)}才上线，晚于本{record.label}的日期 {_cn_date(own)}：这里先上线，读者会打不开这个链接",
+        "把两者的日期调成同一天，或等它上线后再加这个链接",
+        "link.scheduled-record",
+    )
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _label(kind: str) -> str:

@@ -126,9 +126,7 @@ class _Rewriter(Treeprocessor):
         if match:
             target = resolver.record(match.group(1), match.group(2))
             if target is None:
-                # Not published (yet): a scheduled story or a draft, the checks said whether that is right. Plain text until then.
-                a.tag = "span"
-                a.attrib.clear()
+                _Rewriter._words_only(a)
                 return
             a.set("href", relative(target.url, page) + (match.group(3) or ""))
             if not (a.text or "").strip() and len(a) == 0:
@@ -139,8 +137,17 @@ class _Rewriter(Treeprocessor):
             return
         if href.endswith(".md") or ".md#" in href:
             url = resolver.markdown_file(href, source)
-            if url is not None:
-                a.set("href", relative(url, page) + ("#" + href.partition("#")[2] if "#" in href else ""))
+            if url is None:
+                _Rewriter._words_only(a)
+                return
+            a.set("href", relative(url, page) + ("#" + href.partition("#")[2] if "#" in href else ""))
+
+    @staticmethod
+    def _words_only(a: etree.Element) -> None:
+        """A link to a record that is not published (yet): a scheduled story, or a draft under a
+        preview. The checks said whether that is right (content/links.py); its words stay, as plain text."""
+        a.tag = "span"
+        a.attrib.clear()
 
     @staticmethod
     def _image(img: etree.Element, page: str, resolver: Resolver) -> etree.Element | None:
@@ -218,7 +225,7 @@ def rewrite_page_links(
     links to generated pages written as files (`wechat/index.md`, `stories/`)
     become addresses relative to the page before it does. A link to a page
     left out of this build (`unlinked`: staff pages, by their path in docs/,
-    seen from `source`) keeps its words and loses the link.
+    seen from `source`; a record not published yet) keeps its words and loses the link.
     """
 
     def replace(match: re.Match) -> str:
@@ -229,7 +236,9 @@ def rewrite_page_links(
         record = RECORD_LINK.match(href)
         if record:
             target = resolver.record(record.group(1), record.group(2))
-            return match.group(1) + (relative(target.url, page_url) + (record.group(3) or "") if target else href)
+            if target is None:
+                return match.group(1) + "\0unlink"  # not published (yet): a scheduled story, a draft under a preview
+            return match.group(1) + relative(target.url, page_url) + (record.group(3) or "")
         folder = path[: -len("index.md")] if path.endswith("index.md") else path
         if folder in generated or (folder == "" and path == "index.md"):
             return match.group(1) + relative(folder, page_url) + hash_ + anchor
