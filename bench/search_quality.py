@@ -122,6 +122,8 @@ def corpus_queries(catalog: object, count: int = 36, seed: int = 7) -> list[Quer
 
     rng = random.Random(seed)
     docs = search_documents(catalog)  # type: ignore[arg-type]
+    # The catalog's order (stories newest first), as when these queries were first drawn; the index numbers stories oldest first.
+    docs = [d for d in docs if d.kind != "story"] + [d for d in docs if d.kind == "story"][::-1]
     texts = [fold(" ".join(t for _, t in d.parts)) for d in docs]
 
     def containing(*words: str) -> list[str]:

@@ -12,7 +12,6 @@ import json
 import pytest
 
 from generator.assets.search import (
-    KINDS,
     SearchDocument,
     build_index,
     fold,
@@ -107,13 +106,7 @@ def _doc(
 def _reader(docs: list[SearchDocument], fields: list[str] | None = None) -> SearchReader:
     fields = fields or ["zhu-lao", "zhu-can"]
     index = build_index(docs, fields)
-    manifest = {
-        "shards": index.stats["shards"],
-        "impact": [index.stats["low"], index.stats["high"]],
-        "fields": [[f, f] for f in fields],
-        "kinds": [[k, k] for k in KINDS],
-    }
-    return SearchReader(manifest, index.files)
+    return SearchReader(index.manifest, index.files)
 
 
 def test_a_full_name_finds_the_profile_before_stories_that_repeat_it() -> None:
@@ -177,16 +170,16 @@ def test_document_table_holds_kind_year_and_fields() -> None:
         ]
     )
     table = reader.files["docs.bin"]
-    assert reader.width == 3 and len(table) == 6
+    assert reader.width == 4 and len(table) == 8
     assert [reader.kind_of(0), reader.kind_of(1)] == ["volunteer", "story"]
     assert [reader.year_of(0), reader.year_of(1)] == [0, 2024]
-    assert [table[2], table[5]] == [0b10, 0b11]
+    assert [table[3], table[7]] == [0b10, 0b11]
 
 
 def test_every_token_is_in_the_shard_its_hash_names() -> None:
     docs = [_doc("story", f"stories/2024/{i}/", f"故事{i}", body="志愿服务" * i + f"第{i}号") for i in range(40)]
     index = build_index(docs, [])
-    shards = index.stats["shards"]
+    shards = index.manifest["shards"]
     for path, data in index.files.items():
         if path.startswith("s/"):
             number = int(path[2:-4])
@@ -250,9 +243,9 @@ def test_every_page_has_the_search_box_and_no_material_search(small: Built) -> N
 def test_an_unchanged_site_reuses_the_cached_index(site: SiteMaker) -> None:
     first = _small_site(site).build()
     assert first.returncode == 0, first.output
-    cache = list((site.root / ".cache" / "search").glob("*.pickle"))
-    assert len(cache) == 1
-    stamp = cache[0].stat().st_mtime_ns
+    files = site.root / ".cache" / "search" / "files"
+    stamps = {p.name: p.stat().st_mtime_ns for p in files.iterdir()}
     second = site.build()
     assert second.returncode == 0, second.output
-    assert cache[0].stat().st_mtime_ns == stamp
+    assert {p.name: p.stat().st_mtime_ns for p in files.iterdir()} == stamps
+    assert "新写入 0 个" in second.output

@@ -1,5 +1,5 @@
 """A Python reader of the search index, written from the format description in
-generator/search.py and kept step for step like theme/assets/search/search.js,
+generator/assets/search/index.py and kept step for step like theme/assets/search/search.js,
 so that tests can ask ranking questions without a browser."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.assets.search import NAME_PREFIX, name_key, query_tokens, token_hash
+from generator.assets.search import NAME_PREFIX, SNIPPETS_PER_FILE, name_key, query_tokens, token_hash
+from generator.assets.search.index import LENGTH_STEPS
 
 NAME_BOOST = 1000
 
@@ -58,10 +59,13 @@ class SearchReader:
     def __init__(self, manifest: dict, files: dict[str, bytes]) -> None:
         self.manifest = manifest
         self.files = files
-        low, high = manifest["impact"]
-        span = math.log(high / low) if high > low else 1.0
-        self.impacts = [0.0] + [low * math.exp((q - 1) / 254 * span) for q in range(1, 256)]
-        self.width = 2 + max(1, math.ceil(len(manifest["fields"]) / 8))
+        self.count = manifest["docs"]
+        self.width = 3 + max(1, math.ceil(len(manifest["fields"]) / 8))
+        table = files["docs.bin"]
+        lengths = [2 ** (table[n * self.width + 2] / LENGTH_STEPS) for n in range(self.count)]
+        average = sum(lengths) / max(1, self.count)
+        self.k1, b = manifest["bm25"]
+        self.norms = [self.k1 * (1 - b + b * length / average) for length in lengths]
 
     @classmethod
     def from_site(cls, site: Path) -> SearchReader:
@@ -75,7 +79,12 @@ class SearchReader:
         return shard.get(token)
 
     def document(self, number: int) -> dict:
-        return json.loads(self.files[f"d/{number}.json"])
+        return json.loads(self.files[f"d/{number // SNIPPETS_PER_FILE}.json"])[number % SNIPPETS_PER_FILE]
+
+    def rank(self, number: int) -> int:
+        """Order on equal scores: profiles by number, then stories newest (highest number) first."""
+        stories = self.manifest["stories"]
+        return number if number < stories else stories + self.count - 1 - number
 
     def kind_of(self, number: int) -> str:
         return self.manifest["kinds"][self.files["docs.bin"][number * self.width]][0]
@@ -92,8 +101,12 @@ class SearchReader:
         hits: dict[int, int] = {}
         for token in tokens:
             found = self.postings(token)
-            for number, impact in zip(*found, strict=True) if found else ():
-                score[number] = score.get(number, 0.0) + self.impacts[impact]
+            if not found:
+                continue
+            df = len(found[0])
+            idf = math.log(1 + (self.count - df + 0.5) / (df + 0.5))
+            for number, tf in zip(*found, strict=True):
+                score[number] = score.get(number, 0.0) + idf * tf * (self.k1 + 1) / (tf + self.norms[number])
                 hits[number] = hits.get(number, 0) + 1
         best = max(hits.values(), default=0)
         key = name_key(query[:200])
@@ -102,7 +115,7 @@ class SearchReader:
             score[number] = score.get(number, 0.0) + NAME_BOOST
             best = max(best, len(tokens))
             hits[number] = best
-        ranked = sorted((n for n in hits if hits[n] == best), key=lambda n: (-score[n], n))
+        ranked = sorted((n for n in hits if hits[n] == best), key=lambda n: (-score[n], self.rank(n)))
         return [Hit(n, self.document(n)["u"], self.document(n)["t"], self.kind_of(n), score[n]) for n in ranked]
 
     def urls(self, query: str) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import search_fixtures
 from search_fixtures import SearchPage
 
+from tests.test_search_support import SearchReader
+
 # Search page helpers live in search_fixtures.py; the server and browser are conftest.py's.
 search_site = search_fixtures.search_site
 phone = search_fixtures.phone
@@ -157,3 +159,13 @@ def test_letters_of_an_input_method_being_composed_are_not_searched(phone: Searc
         }"""
     )
     assert phone.results("雷锋")
+
+
+def test_the_browser_ranks_as_the_index_format_says(phone: SearchPage) -> None:
+    # tests/test_search_support.py reads the format as index.py describes it; search.js must agree, ties included.
+    reader = SearchReader.from_site(phone.site.site)
+    phone.open()
+    phone.open_search()
+    for query in ("雷锋", "志愿服务", "助残", "社区", "王建国", "雷鋒精神"):
+        shown = [phone.path(r.href) for r in phone.search(query)]
+        assert shown == reader.urls(query)[: len(shown)], query

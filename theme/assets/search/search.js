@@ -1,10 +1,11 @@
 /* Site search for the volunteer story site: reads the sharded index that
- * generator/search writes into search/ (see generator/search/index.py for the
- * file formats). Plain JavaScript, no framework, nothing from other hosts.
+ * generator/assets/search writes into search/ (see its index.py for the file
+ * formats). Plain JavaScript, no framework, nothing from other hosts.
  *
- * Opening the box loads search/manifest.json, docs.bin (filters) and
- * fold.json (繁→简); a query loads only the shards of its tokens and the
- * documents it shows. Folding and tokens match generator/search/fold.py.
+ * Opening the box loads search/manifest.json, docs.bin (filters, lengths)
+ * and fold.json (繁→简); a query loads only the shards of its tokens and the
+ * snippet files of the documents it shows. Folding and tokens match
+ * generator/assets/search/folding.py; scores are BM25F from the tf bytes.
  */
 (function () {
   "use strict";
@@ -12,7 +13,10 @@
   var root = document.querySelector("[data-lf-search]");
   if (!root || !window.fetch || !window.URL) return;
 
+  var FORMAT = 2;
   var PAGE = 10;
+  var SNIPPETS_PER_FILE = 4;
+  var LENGTH_STEPS = 16;
   var MAX_TOKENS = 32;
   var MAX_QUERY = 200;
   var NAME_BOOST = 1000;
@@ -52,9 +56,9 @@
     Object.keys(given).forEach(function (key) { words[key] = given[key]; });
   } catch (e) { /* keep the defaults */ }
 
-  var base = null; // promise of {manifest, docs, fold, impacts, dir}
+  var base = null; // promise of {manifest, docs, fold, norms, dir}
   var shards = new Map(); // shard number -> promise of Map(token -> [bytes, offset])
-  var documents = new Map(); // doc number -> promise of {u, t, m, x}
+  var snippets = new Map(); // snippet file number -> promise of [{u, t, m, x}, ...]
   var current = null; // the last query's matches
   var sequence = 0;
   var timer = 0;
@@ -79,6 +83,7 @@
     if (base) return base;
     base = fetchJSON(new URL("manifest.json", searchRoot), { credentials: "same-origin", cache: "no-cache" })
       .then(function (manifest) {
+        if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format);
         var dir = new URL(manifest.version + "/", searchRoot);
         return Promise.all([manifest, dir, fetchBytes(new URL("docs.bin", dir)), fetchJSON(new URL("fold.json", dir))]);
       })
@@ -87,11 +92,9 @@
         var fold = new Map();
         var pairs = all[3];
         for (var i = 0; i + 1 < pairs.length; i += 2) fold.set(pairs.charCodeAt(i), pairs.charCodeAt(i + 1));
-        var low = manifest.impact[0], span = Math.log(manifest.impact[1] / manifest.impact[0]) || 1;
-        var impacts = new Float32Array(256);
-        for (var q = 1; q < 256; q++) impacts[q] = low * Math.exp(((q - 1) / 254) * span);
-        var state = { manifest: manifest, dir: all[1], docs: new Uint8Array(all[2]), fold: fold, impacts: impacts };
-        state.width = 2 + Math.max(1, Math.ceil(manifest.fields.length / 8));
+        var state = { manifest: manifest, dir: all[1], docs: new Uint8Array(all[2]), fold: fold };
+        state.width = 3 + Math.max(1, Math.ceil(manifest.fields.length / 8));
+        state.norms = lengthNorms(state);
         fillFilters(state);
         root.setAttribute("data-lf-search-state", "ready");
         return state;
@@ -114,13 +117,14 @@
   }
 
   function doc(state, number) {
-    var promise = documents.get(number);
+    var file = Math.floor(number / SNIPPETS_PER_FILE);
+    var promise = snippets.get(file);
     if (!promise) {
-      promise = fetchJSON(new URL("d/" + number + ".json", state.dir));
-      promise.catch(function () { documents.delete(number); });
-      documents.set(number, promise);
+      promise = fetchJSON(new URL("d/" + file + ".json", state.dir));
+      promise.catch(function () { snippets.delete(file); });
+      snippets.set(file, promise);
     }
-    return promise;
+    return promise.then(function (records) { return records[number % SNIPPETS_PER_FILE]; });
   }
 
   // --- index format --------------------------------------------------------
@@ -139,7 +143,7 @@
       var start = pos.i;
       var df = varint(bytes, pos);
       for (var k = 0; k < df; k++) varint(bytes, pos); // skip deltas
-      pos.i += df; // skip impacts
+      pos.i += df; // skip tf bytes
       entries.set(token, [bytes, start]);
     }
     return entries;
@@ -161,7 +165,23 @@
     var docs = new Uint32Array(df);
     var previous = 0;
     for (var k = 0; k < df; k++) docs[k] = previous += varint(bytes, pos);
-    return { docs: docs, impacts: bytes.subarray(pos.i, pos.i + df) };
+    return { docs: docs, tfs: bytes.subarray(pos.i, pos.i + df) };
+  }
+
+  // BM25 length norm of each document: k1 * (1 - b + b * length / average length).
+  function lengthNorms(state) {
+    var n = state.manifest.docs, k1 = state.manifest.bm25[0], b = state.manifest.bm25[1];
+    var lengths = new Float64Array(n), total = 0;
+    for (var d = 0; d < n; d++) total += lengths[d] = Math.pow(2, state.docs[d * state.width + 2] / LENGTH_STEPS);
+    var average = total / Math.max(1, n), norms = new Float64Array(n);
+    for (var e = 0; e < n; e++) norms[e] = k1 * (1 - b + (b * lengths[e]) / average);
+    return norms;
+  }
+
+  // Order on equal scores: profiles by number, then stories newest (highest number) first.
+  function rank(state, d) {
+    var stories = state.manifest.stories;
+    return d < stories ? d : stories + state.manifest.docs - 1 - d;
   }
 
   function tokenHash(token) {
@@ -173,7 +193,7 @@
     return h >>> 0;
   }
 
-  // --- folding and tokens (same rules as generator/search/fold.py) ---------
+  // --- folding and tokens (same rules as generator/assets/search/folding.py) -
 
   function fold(state, text) {
     var out = "";
@@ -224,15 +244,17 @@
     var wanted = tokens.map(function (t) { return lookup(state, t); });
     wanted.push(name.length <= 40 ? lookup(state, "=" + name) : Promise.resolve(null));
     return Promise.all(wanted).then(function (lists) {
-      var n = state.manifest.docs;
+      var n = state.manifest.docs, k1 = state.manifest.bm25[0];
       var score = new Float64Array(n), hits = new Uint8Array(n);
       var best = 0;
       for (var t = 0; t < tokens.length; t++) {
         var p = lists[t];
         if (!p) continue;
-        for (var k = 0; k < p.docs.length; k++) {
-          var d = p.docs[k];
-          score[d] += state.impacts[p.impacts[k]];
+        var df = p.docs.length;
+        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        for (var k = 0; k < df; k++) {
+          var d = p.docs[k], tf = p.tfs[k];
+          score[d] += (idf * tf * (k1 + 1)) / (tf + state.norms[d]);
           if (++hits[d] > best) best = hits[d];
         }
       }
@@ -245,7 +267,7 @@
       }
       var matches = [];
       for (var i = 0; i < n; i++) if (best && hits[i] === best) matches.push(i);
-      matches.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      matches.sort(function (a, b) { return score[b] - score[a] || rank(state, a) - rank(state, b); });
       return { query: query, folded: folded, tokens: tokens, runs: runs(folded), matches: matches, partial: best < tokens.length };
     });
   }
@@ -254,7 +276,7 @@
 
   function attributes(state, d) {
     var o = d * state.width, bytes = state.docs;
-    return { kind: bytes[o], year: bytes[o + 1] ? bytes[o + 1] + 1900 : 0, o: o + 2 };
+    return { kind: bytes[o], year: bytes[o + 1] ? bytes[o + 1] + 1900 : 0, o: o + 3 };
   }
 
   function hasField(state, a, index) {
