@@ -18,9 +18,10 @@ documents from the catalog (`search_documents`) is timed separately in the
 loading process and added to each row's total; the pickle load is not counted.
 
 Reported per scenario: median wall and CPU seconds of the step (and of
-search_documents on top), peak resident memory of the process (RSS, MB; the
-documents alone are given as the baseline), files and bytes under search/,
-and files the step wrote new into the cache. The machine's load average is
+search_documents on top), the step's peak resident memory above what the
+process held before it (Linux VmHWM, reset through /proc/self/clear_refs;
+the documents and imports before it are printed as the baseline), files and
+bytes under search/, and files the step wrote new into the cache. The machine's load average is
 printed with every row: compare CPU seconds when it is high.
 """
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import pickle
@@ -78,19 +80,32 @@ def _edited(docs: list, edit: str, serial: int) -> list:
     return docs
 
 
+def _memory(field: str) -> float:
+    """VmRSS or VmHWM (peak) of this process, MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _build(docs: list, fields: list, site: Path, cache: Path | None) -> dict:
     from generator.assets.search import write_documents as build_into
 
     if site.exists():
         shutil.rmtree(site)
     site.mkdir(parents=True)
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    before = _memory("VmRSS")
     started, cpu = time.perf_counter(), time.process_time()
-    built = build_into(docs, fields, site / "search", cache)
+    built = build_into(iter(docs), fields, site / "search", cache)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = _memory("VmHWM") - before
     files = [p for p in (site / "search").rglob("*") if p.is_file()]
     return {
         "wall": wall,
         "cpu": cpu,
+        "peak_mb": peak,
         "mode": built.mode,
         "analysed": built.analysed,
         "written": len(built.written),
@@ -204,6 +219,7 @@ def measure(stories: int, seed: int, runs: int) -> dict:
         table[name] = {
             "step_wall_s": round(wall, 3),
             "step_cpu_s": round(cpu, 3),
+            "step_peak_mb": round(max(r["peak_mb"] for r in results)),
             "with_documents_cpu_s": round(cpu + docs_cpu, 3),
             "mode": last["mode"],
             "analysed": last["analysed"],
@@ -232,7 +248,7 @@ def report(result: dict, load: float) -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for name, row in result["scenarios"].items():
         print(
-            f"| {name} | {row['step_wall_s']:.2f} | {row['step_cpu_s']:.2f} | {row['with_documents_cpu_s']:.2f} | {row['mode']} | "
+            f"| {name} | {row['step_wall_s']:.2f} | {row['step_cpu_s']:.2f} | {row['with_documents_cpu_s']:.2f} | {row['step_peak_mb']} | {row['mode']} | "
             f"{row['analysed']} | {row['written']} | {row['files']:,} | {row['bytes'] / 1e6:.1f} |"
         )
 

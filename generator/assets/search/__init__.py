@@ -17,6 +17,7 @@ changed. The files are the same bytes as a clean build's.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -75,8 +76,6 @@ class IndexFiles:
 
 def build_index(docs: Sequence[SearchDocument], field_slugs: Sequence[str]) -> IndexFiles:
     """A clean build in memory, nothing cached (tests and measurements)."""
-    import json
-
     store = Store(None)
     store.begin()
     built = update(store, docs, [(slug, slug) for slug in field_slugs])
@@ -110,7 +109,7 @@ def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None)
     return built
 
 
-def write_documents(docs: Iterable[SearchDocument], fields: list[tuple[str, str]], root: Path, cache_dir: Path | None) -> Built:
+def write_documents(docs: Iterable[SearchDocument], fields: Sequence[tuple[str, str]], root: Path, cache_dir: Path | None) -> Built:
     """The index of these documents into `root` (the site's search/), patched from the cache in `cache_dir`."""
     if cache_dir is not None:
         for old in cache_dir.glob("*.pickle"):  # the whole-index cache of format 1
