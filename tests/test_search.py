@@ -22,7 +22,7 @@ from generator.assets.search import (
     tokens,
 )
 from generator.assets.search import documents as search_documents_module
-from tests.conftest import Built, SiteMaker
+from tests.conftest import Built, SiteMaker, build
 from tests.test_search_support import SearchReader, read_shard
 
 # --- folding -----------------------------------------------------------------
@@ -255,6 +255,16 @@ def test_every_page_has_the_search_box_and_no_material_search(small: Built) -> N
         assert soup.select_one("form[name=search]") is None  # Material's script would fetch its own index
         assert soup.select_one('script[src$="assets/search/search.js"]') is not None
     assert (built.site / "assets" / "search" / "search.js").is_file()
+
+
+def test_a_traditional_site_names_the_kinds_of_records_in_traditional(site: SiteMaker) -> None:
+    _small_site(site).write_config()
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: zh\n", "language: zh-TW\n"), encoding="utf-8")
+    built = build(site.root)
+    assert built.returncode == 0, built.output
+    manifest = json.loads((built.site / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert dict(manifest["kinds"])["volunteer"] == "志願者"
 
 
 def test_an_unchanged_site_reuses_the_cached_index(site: SiteMaker) -> None:

@@ -30,8 +30,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from ...site.catalog import Catalog
+from ...text.i18n import strings_for
 from .build import Built, update
-from .documents import KIND_LABELS, KINDS, SearchDocument, iter_documents, plain_text, search_documents
+from .documents import KINDS, SearchDocument, iter_documents, plain_text, search_documents
 from .folding import cjk_fold_table, fold, name_key, query_tokens, token_hash, tokens
 from .index import FORMAT, NAME_PREFIX, SNIPPETS_PER_FILE
 from .store import CacheDamaged, Store
@@ -39,7 +40,6 @@ from .store import CacheDamaged, Store
 __all__ = [
     "FORMAT",
     "KINDS",
-    "KIND_LABELS",
     "NAME_PREFIX",
     "SNIPPETS_PER_FILE",
     "IndexFiles",
@@ -90,17 +90,22 @@ def write_search_index(catalog: Catalog, config: MkDocsConfig) -> Built:
 
 
 def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None) -> Built:
-    """Write `search/` into the built site; files of other versions are removed."""
+    """Write `search/` into `site_dir`; files of other versions are removed.
+
+    With a cache, the files are hard links to `cache_dir/files/`, and `Built.sources` names them
+    (site path -> cached file) for a caller that links the site itself.
+    """
     started = time.perf_counter()
     fields = [(f.slug, f.name) for f in catalog.fields]
+    labels = [strings_for(catalog.settings.language)[f"kind_{kind}"] for kind in KINDS]
     try:
-        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir)
+        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir, labels=labels)
     except (sqlite3.DatabaseError, CacheDamaged, FileNotFoundError) as error:
         if cache_dir is None:
             raise
         log.warning(f"搜索索引缓存已损坏（{error}）：已清空 {cache_dir}，本次完整重建索引")
         shutil.rmtree(cache_dir, ignore_errors=True)
-        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir)
+        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir, labels=labels)
     stats = built.stats
     log.info(
         f"搜索索引：{stats['docs']} 条记录，{stats['shards']} 个分片，{stats['files']} 个文件"
@@ -109,7 +114,14 @@ def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None)
     return built
 
 
-def write_documents(docs: Iterable[SearchDocument], fields: Sequence[tuple[str, str]], root: Path, cache_dir: Path | None) -> Built:
+def write_documents(
+    docs: Iterable[SearchDocument],
+    fields: Sequence[tuple[str, str]],
+    root: Path,
+    cache_dir: Path | None,
+    *,
+    labels: Sequence[str] | None = None,
+) -> Built:
     """The index of these documents into `root` (the site's search/), patched from the cache in `cache_dir`."""
     if cache_dir is not None:
         for old in cache_dir.glob("*.pickle"):  # the whole-index cache of format 1
@@ -117,7 +129,7 @@ def write_documents(docs: Iterable[SearchDocument], fields: Sequence[tuple[str, 
     store = Store(cache_dir)
     try:
         store.begin()
-        built = update(store, docs, fields)
+        built = update(store, docs, fields, labels)
         head = built.head
         if root.is_dir():  # versions from earlier builds (mkdocs serve reuses its folder)
             for old in root.iterdir():
@@ -133,4 +145,8 @@ def write_documents(docs: Iterable[SearchDocument], fields: Sequence[tuple[str, 
     finally:
         store.rollback()
         store.close()
+    if cache_dir is not None:
+        files = cache_dir / "files"
+        built.sources = {f"search/{head.version}/{path}": files / name for path, name in head.files.items()}
+        built.sources["search/manifest.json"] = files / head.manifest
     return built

@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from ...text import opencc
-from .documents import KIND_LABELS, KINDS, SearchDocument
+from ...text.i18n import strings_for
+from .documents import KINDS, SearchDocument
 from .folding import dictionaries_digest
 from .index import (
     FORMAT,
@@ -76,6 +77,7 @@ class Built:
     stale: set[str] = field(default_factory=set)  # content hashes the last build had and this one has not
     analysed: int = 0  # documents analysed (not found in the store)
     mode: str = "unchanged"  # unchanged, patched or full
+    sources: dict[str, Path] = field(default_factory=dict)  # site path -> the cached file it is a link to
 
     @property
     def stats(self) -> dict[str, int | str]:
@@ -107,22 +109,24 @@ class _Files:
             self.written.add(name)
 
 
-def update(store: Store, docs: Iterable[SearchDocument], fields: Sequence[tuple[str, str]]) -> Built:
+def update(store: Store, docs: Iterable[SearchDocument], fields: Sequence[tuple[str, str]], labels: Sequence[str] | None = None) -> Built:
     """This build's files, patched from the store's last build where that is possible.
 
-    The documents are read once, in numbering order, and not kept: each is digested, analysed if
-    the store does not know it, and let go.
+    `fields` are the configured service fields (slug, name); `labels` the name of each of KINDS in
+    the site's language (Simplified by default). The documents are read once, in numbering order,
+    and not kept: each is digested, analysed if the store does not know it, and let go.
     """
     fields = tuple((slug, name) for slug, name in fields)
+    labels = tuple(labels or (strings_for("zh")[f"kind_{kind}"] for kind in KINDS))
     old = store.head()
     if old is not None and old.engine != engine():
         store.reset()
         old = None
-    reader = _Reader(store, old if old is not None and old.fields == fields else None)
+    reader = _Reader(store, old if old is not None and (old.fields, old.labels) == (fields, labels) else None)
     kept = (set(old.files.values()) | {old.manifest}) if old else set()
     files = _Files(store, dict(old.files) if old else {}, kept)
     if reader.old is None:
-        head = _full(store, reader.terms(docs), fields, files)
+        head = _full(store, reader.terms(docs), fields, labels, files)
         mode = "full"
     else:
         digests = b"".join(digest for _, digest, _ in reader.stream(docs, with_terms=False))
@@ -130,7 +134,7 @@ def update(store: Store, docs: Iterable[SearchDocument], fields: Sequence[tuple[
             return Built(old, _manifest(old))
         dirty = _changed(reader.old.digests, digests)
         if len(dirty) > PATCH_LIMIT:
-            head = _full(store, _stored_terms(store, digests), fields, files)
+            head = _full(store, _stored_terms(store, digests), fields, labels, files)
             mode = "full"
         else:
             head = _patch(store, digests, reader.old, dirty, files)
@@ -214,7 +218,7 @@ def _changed(old: bytes, new: bytes) -> list[int]:
     return differ + list(range(common, max(len(a), len(b))))
 
 
-def _full(store: Store, terms: Iterable[tuple[bytes, DocTerms]], fields: tuple, files: _Files) -> Head:
+def _full(store: Store, terms: Iterable[tuple[bytes, DocTerms]], fields: tuple, labels: tuple, files: _Files) -> Head:
     """Every file from every document's terms, in numbering order."""
     slugs = [slug for slug, _ in fields]
     files.files.clear()
@@ -244,6 +248,7 @@ def _full(store: Store, terms: Iterable[tuple[bytes, DocTerms]], fields: tuple, 
     head = Head(
         engine=engine(),
         fields=fields,
+        labels=labels,
         digests=b"".join(digests),
         table=b"".join(rows),
         chars=_char_counts(chars),
@@ -310,7 +315,7 @@ def _patch(store: Store, digests: bytes, old: Head, dirty: list[int], files: _Fi
     store.put_entries(entries, buckets)
     entry_bytes = old.entry_bytes + sum(len(e) for e in entries.values() if e) - sum(map(len, previous.values()))
     tokens = old.tokens + sum(1 for e in entries.values() if e) - len(previous)
-    head = Head(old.engine, old.fields, digests, bytes(table), chars, entry_bytes, tokens, postings, files.files)
+    head = Head(old.engine, old.fields, old.labels, digests, bytes(table), chars, entry_bytes, tokens, postings, files.files)
 
     shards, old_shards = shard_count(entry_bytes), old.shards
     changed = set(range(shards)) if shards != old_shards else {buckets[token] % shards for token in entries}
@@ -354,7 +359,7 @@ def _manifest(head: Head) -> bytes:
             "docs": head.count,
             "stories": first_story(head.table, width),
             "bm25": [K1, B],
-            "kinds": [[kind, KIND_LABELS[kind]] for kind in KINDS],
+            "kinds": [[kind, label] for kind, label in zip(KINDS, head.labels, strict=True)],
             "fields": [list(pair) for pair in head.fields],
             "years": years(head.table, width),
         }

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ...content.models import Feature, Honor, Organization, Project, Record, Story, Theme, Volunteer
 from ...site.catalog import Catalog
+from ...text.i18n import in_language
 
 TITLE, LEAD, FACTS, BODY = 8, 3, 2, 1
 
@@ -24,15 +25,6 @@ TITLE, LEAD, FACTS, BODY = 8, 3, 2, 1
 # other document's number (and so the shards) as they were. On equal scores
 # the reader ranks profiles first, in number order, then stories newest first.
 KINDS: tuple[str, ...] = ("volunteer", "organization", "project", "theme", "honor", "feature", "story")
-KIND_LABELS: dict[str, str] = {
-    "story": "故事",
-    "volunteer": "志愿者",
-    "project": "项目",
-    "organization": "组织",
-    "theme": "主题活动",
-    "honor": "荣誉",
-    "feature": "专题",
-}
 
 # Longest snippet source kept per document (characters).
 TEXT_LIMIT = 3000
@@ -174,7 +166,7 @@ def _project(catalog: Catalog, p: Project) -> SearchDocument:
     return _doc(
         catalog,
         p,
-        meta=" · ".join(x for x in (org.name if org else "", p.status) if x),
+        meta=" · ".join(x for x in (org.name if org else "", in_language(p.status, catalog.settings.language)) if x),
         year=None,
         lead=_join(p.slogan, p.summary),
         facts=_join(org.name if org else None, p.region, _field_names(catalog, p), *p.beneficiaries),

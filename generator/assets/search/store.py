@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...files import atomic_write
 from .index import DocTerms, bucket
 
 SCHEMA = """
@@ -50,6 +51,7 @@ class Head:
 
     engine: str  # the code and tables the index was made with
     fields: tuple[tuple[str, str], ...]  # (slug, name) of the configured service fields
+    labels: tuple[str, ...]  # the name of each kind of record, in the site's language
     digests: bytes  # 16 bytes a document, by number
     table: bytes  # docs.bin
     chars: Counter[str]  # fold target -> number of documents that contain it
@@ -234,7 +236,7 @@ class Store:
             self.objects[name] = data
         else:
             assert self.folder is not None
-            _atomic_write(os.path.join(self.folder, "files", name), data)
+            atomic_write(self.folder / "files" / name, data)
 
     def file(self, name: str) -> bytes:
         if self.objects is not None:
@@ -296,11 +298,3 @@ def _link(origin: str, destination: str) -> None:
             return
         os.unlink(destination)
         os.link(origin, destination)
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
