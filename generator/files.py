@@ -34,6 +34,9 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.remove(target)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # another file system (mkdocs serve's folder in a tmpfs /tmp), or no hard links there
+        shutil.copyfile(source, target)
+        return
     try:
         os.link(source, target)
     except OSError:
