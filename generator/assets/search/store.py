@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...files import atomic_write
+from ...files import atomic_write, link_or_copy, same_file
 from .index import DocTerms, bucket
 
 SCHEMA = """
@@ -273,28 +272,12 @@ class Store:
                 (target / path).write_bytes(self.objects[name])
             return
         assert self.folder is not None
-        source, destination = os.path.join(self.folder, "files", ""), os.path.join(target, "")
-        put = _link
+        source = self.folder / "files"
         for path, name in files.items():
+            origin, destination = source / name, target / path
+            if same_file(origin, destination):
+                continue
             try:
-                try:
-                    put(source + name, destination + path)
-                except FileNotFoundError:
-                    raise
-                except OSError:
-                    if put is shutil.copyfile:
-                        raise
-                    put = shutil.copyfile  # another file system, or one without hard links: copy from now on
-                    put(source + name, destination + path)
+                link_or_copy(origin, destination)
             except FileNotFoundError as error:
-                raise CacheDamaged(f"{source + name} is missing") from error
-
-
-def _link(origin: str, destination: str) -> None:
-    try:
-        os.link(origin, destination)
-    except FileExistsError:
-        if os.path.samefile(origin, destination):
-            return
-        os.unlink(destination)
-        os.link(origin, destination)
+                raise CacheDamaged(f"{origin} is missing") from error
