@@ -342,12 +342,11 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             outputs["sitemap.xml"] = output_file(self.cache_dir, "sitemap.xml", sitemap(self.site_url, listed, docs))
         from .assets.search import write_index  # the site search index (assets/search.py)
 
-        search = self.cache_dir / "search-site"
         started = time.perf_counter()
-        write_index(self.catalog, search, self.cache_dir / "search")
+        index = write_index(self.catalog, self.cache_dir / "search-site", self.cache_dir / "search")
         self.timings["search"] = time.perf_counter() - started
         started = time.perf_counter()
-        outputs.update({relative: store.add(search / relative) for relative in walk_files(search)})
+        outputs.update(index.sources)  # the index's files, kept in the cache by their content
         written, removed = sync_tree(outputs, self.target)
         store.forget_unused()
         self.timings["files"] = time.perf_counter() - started
