@@ -636,10 +636,12 @@ def ours_config(n: int, search: bool, src: Path = REPO) -> dict:
 def blog_config(n: int, search: bool, src: Path = REPO) -> dict:
     """Material's blog plugin with the repo's theme options (not its templates) and search settings."""
     repo = load_repo_config(src)
-    theme = {k: v for k, v in repo["theme"].items() if k not in ("custom_dir", "favicon", "logo")}
-    search_plugin = next((p for p in repo["plugins"] if _is_search(p)), {"search": {"lang": "zh"}})
-    plugins: list = [search_plugin] if search else []
-    plugins.append({"blog": {"blog_dir": "blog"}})
+    # Material itself, not our theme (which extends it), with the repo's theme options.
+    theme = {k: v for k, v in repo["theme"].items() if k not in ("custom_dir", "favicon", "logo")} | {"name": "material"}
+    # The namespaced names: Material 9.8 dropped the bare `search` and `blog` aliases, and a
+    # bare `search` now loads MkDocs's own search plugin, not Material's.
+    plugins: list = [{"material/search": {"lang": "zh"}}] if search else []
+    plugins.append({"material/blog": {"blog_dir": "blog"}})
     return {
         "site_name": f"江城志愿博客（基准 {n} 篇）",
         "site_url": "https://example.gov.cn/blog/",

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from ..assets.images import ImagePipeline, ImageSet
 from ..assets.media import MediaCache
 from ..assets.qrcodes import QrCodes
-from ..assets.roll_pdf import honor_sheet_file
+from ..assets.roll_pdf import honor_sheet_path, write_honor_sheet
 from ..assets.sharing import honor_sheet
 from ..content.settings import Settings
 from ..content.validate import body_images, media_fields, resolve_media
@@ -69,12 +69,19 @@ class SiteBuilder:
 
     def prepare_media(self, site_name: str, site_url: str) -> None:
         """Image variants, avatars, honour-roll PDFs and the 公众号 pages' QR codes, made or found in the cache."""
-        self.image_sets, published = self.images.prepare(self.image_sources())
+        rolls: dict[str, Path] = {}
+        missing: list[tuple[Callable[..., object], tuple]] = []
+        for honor in self.catalog.honors.values():
+            sheet = honor_sheet(self.catalog, honor, site_name)
+            rolls[f"share/honors/{honor.id}.pdf"] = path = honor_sheet_path(sheet, self.cache_dir)
+            if not path.is_file():
+                missing.append((write_honor_sheet, (sheet, path)))
+        # The rolls' PDFs (about half a second each) share the image workers' pool.
+        self.image_sets, published = self.images.prepare(self.image_sources(), also=missing)
         for volunteer in self.catalog.volunteers.values():
             if not volunteer.photo:
                 published[f"media/avatars/{volunteer.id}.png"] = self.media.avatar(volunteer.name)
-        for honor in self.catalog.honors.values():
-            published[f"share/honors/{honor.id}.pdf"] = honor_sheet_file(honor_sheet(self.catalog, honor, site_name), self.cache_dir)
+        published.update(rolls)
         published.update(qr_files(self.catalog.stories, site_url, self.cache_dir))
         self.published.update(published)
         self.views = Views(self.catalog, self.image_sets, self.t)
