@@ -7,9 +7,9 @@ but thousands of them add up, so each address's path is kept.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from ..files import atomic_write
 from .share import qr_path
 
 
@@ -38,9 +38,6 @@ class QrCodes:
         if not self.changed and set(self.codes) == self.used:
             return
         kept = {url: self.codes[url] for url in sorted(self.used)}
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.cache_file.with_name(f".{self.cache_file.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.cache_file)
+        atomic_write(self.cache_file, json.dumps(kept, ensure_ascii=False).encode())
         self.codes, self.changed = kept, False
         self.used = set()

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..files import atomic_write
 from .fonts import cjk_font_path
 from .share import DARK, GREY, RED, wrap_text
 
@@ -248,10 +248,7 @@ def honor_sheet_path(sheet: HonorSheet, cache_dir: Path) -> Path:
 
 def write_honor_sheet(sheet: HonorSheet, path: Path) -> None:
     """Draw the roll into `path`, atomically (a worker process may run this)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(roll_pdf(sheet))
-    os.replace(temporary, path)
+    atomic_write(path, roll_pdf(sheet))
 
 
 def honor_sheet_file(sheet: HonorSheet, cache_dir: Path) -> Path:

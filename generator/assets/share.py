@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from ..files import atomic_write
 from .fonts import cjk_font
 
 SHARE_VERSION = "2"
@@ -207,9 +207,6 @@ class ShareImages:
             if cached.is_file():
                 self.reused += 1
                 continue
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(encode_jpeg(draw_card(spec)))
-            os.replace(temporary, cached)
+            atomic_write(cached, encode_jpeg(draw_card(spec)))
             self.rendered += 1
         return files

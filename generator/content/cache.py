@@ -11,10 +11,10 @@ dropped when the cache is saved.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
+from ..files import atomic_write
 from . import sources
 from .problems import Problem, Problems
 from .sources import Document
@@ -61,9 +61,5 @@ class ParseCache:
         self.used = set()
         if self.path is None or not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as stream:
-            pickle.dump({"code": _CODE, "entries": self.entries}, stream, protocol=5)
-        os.replace(temporary, self.path)
+        atomic_write(self.path, pickle.dumps({"code": _CODE, "entries": self.entries}, protocol=5))
         self.changed = False

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..files import atomic_write
 from ..site.wechat import wechat_problems
 from .links import check_links
 from .load import RawRecord
@@ -689,11 +690,8 @@ class _ImageVerdicts:
         if not self.changed or not self.settings.root.is_dir():
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             payload = {"version": self.VERSION, "max_pixels": self.settings.max_image_pixels, "entries": self.entries}
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.path)
+            atomic_write(self.path, json.dumps(payload, sort_keys=True).encode())
         except OSError:
             pass  # a read-only checkout: no cache, same verdicts
 
