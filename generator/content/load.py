@@ -6,6 +6,8 @@ front matter, and derives each record's id from its file name.
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,12 +56,22 @@ def _check_id(stem: str, file: str, problems: Problems) -> None:
 
 
 def _content_files(folder: Path, patterns: tuple[str, ...], recursive: bool) -> list[Path]:
+    """Files in `folder` (and below, if `recursive`) matching `patterns`, hidden files and folders left out.
+
+    One walk for all patterns; "hidden" is judged below `folder` only, so a
+    repository checked out under a dot-folder (~/.sites/...) still loads.
+    """
     if not folder.is_dir():
         return []
     found: list[Path] = []
-    for pattern in patterns:
-        found.extend(folder.rglob(pattern) if recursive else folder.glob(pattern))
-    return sorted(p for p in found if p.is_file() and not any(part.startswith(".") for part in p.parts))
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+        for name in filenames:
+            if not name.startswith(".") and any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+                path = os.path.join(dirpath, name)
+                if os.path.isfile(path):
+                    found.append(Path(path))
+    return sorted(found)
 
 
 def parse_record(
