@@ -18,7 +18,7 @@ from .content.problems import Problems
 from .content.schedule import dated_ahead
 from .content.settings import Settings, make_settings
 from .content.sources import parse_yaml
-from .content.validate import validate
+from .content.validate import forget_resolved_media, validate
 from .site.catalog import Catalog
 from .site.figures import load_figures
 
@@ -45,6 +45,7 @@ def check_content(settings: Settings, cache: ParseCache | None = None) -> Checke
     With a `cache`, files whose text did not change are not parsed again.
     """
     problems = Problems()
+    forget_resolved_media()
     raws = load_repository(settings, problems, cache.parse_yaml if cache is not None else parse_yaml)
     if cache is not None:
         cache.save()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import os
 import re
@@ -546,15 +547,28 @@ def _markdown_position(raw: RawRecord, markdown: str, base: int, match: re.Match
 
 
 def resolve_media(settings: Settings, value: str) -> Path | None:
-    """The file a media path names, or None when it escapes the content folder."""
+    """The file a media path names, or None when it escapes the content folder (symbolic links followed)."""
+    return _resolve_media(settings.content_dir, value)
+
+
+@functools.cache
+def _resolve_media(content_dir: Path, value: str) -> Path | None:
+    # Remembered for one build: the checks, the image plan and the pages ask
+    # for the same paths, and each answer is a realpath (a system call per
+    # folder). `forget_resolved_media` empties it when a build starts.
     if value.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", value):
         return None
-    path = (settings.content_dir / value).resolve()
+    path = (content_dir / value).resolve()
     try:
-        path.relative_to(settings.content_dir)
+        path.relative_to(content_dir)
     except ValueError:
         return None
     return path
+
+
+def forget_resolved_media() -> None:
+    """Start a build afresh: files and links may have changed since the last one (mkdocs serve)."""
+    _resolve_media.cache_clear()
 
 
 # Formats every browser shows; anything else Pillow can open (TIFF, BMP, PSD...) is refused.
