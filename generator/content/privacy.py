@@ -96,8 +96,11 @@ def _candidates() -> re.Pattern[str]:
 
     x, separator = f"[{chars('X', 'x')}]", f"[{chars(' ', '-', '.')}\t\n]{{1,6}}"
     group = rf"\d++(?:{x}(?!\d))?"
+    # A lone X ends an ID unless a Latin letter or digit follows (`002 X件` is an ID; `002 Xbox` is not):
+    # Chinese after it is a word character to `\w`, yet no part of the number.
+    latin = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
     # No look-behind at the start: a pattern that starts with \d lets the engine skip to the next digit.
-    return re.compile(rf"{group}(?:{separator}(?:{group}|{x}(?!\w)))+|\d{{11,}}+{x}?")
+    return re.compile(rf"{group}(?:{separator}(?:{group}|{x}(?![{latin}])))+|\d{{11,}}+{x}?")
 
 
 def is_resident_id(number: str) -> bool:
