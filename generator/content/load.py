@@ -16,7 +16,7 @@ from pathlib import Path
 from .models import ID_RE, YAML_RECORD_TYPES, Record, Story
 from .problems import Position, Problems, relative_file
 from .settings import Settings
-from .sources import Document, parse_yaml, read_text, split_front_matter
+from .sources import Document, normalise_newlines, parse_yaml, read_text, split_front_matter
 
 # `parse_yaml`, or a cache in front of it (content/cache.py).
 Parser = Callable[..., Document | None]
@@ -78,6 +78,7 @@ def parse_record(
     cls: type[Record], stem: str, file: str, path: Path, text: str, problems: Problems, parse: Parser = parse_yaml
 ) -> RawRecord:
     """One YAML record from its text; its `doc` is None (problems reported) when unusable."""
+    text = normalise_newlines(text)
     unusable = RawRecord(cls, stem, file, path, None, text=text)
     doc = parse(text, file, problems)
     if doc is None:
@@ -95,6 +96,7 @@ def parse_record(
 
 def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems, parse: Parser = parse_yaml) -> RawRecord:
     """One story from its Markdown text; its `doc` is None (problems reported) when unusable."""
+    text = normalise_newlines(text)
     unusable = RawRecord(Story, stem, file, path, None, text=text)
     front, body, body_line = split_front_matter(text)
     if front is None:

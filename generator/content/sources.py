@@ -234,7 +234,20 @@ def read_text(path: Path, file: str, problems: Problems) -> str | None:
     if "\x00" in text:
         problems.add(Position(file, 1, 1), "文件含有空字符，可能不是文本文件", "file.binary")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalise_newlines(text)
+
+
+# Every character YAML counts as a line break (YAML 1.1, as libyaml reads it).
+# Word and web pages leave U+2028 and U+0085 in copied text: unless they
+# become plain newlines, the parser's line numbers run ahead of the editor's.
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+
+
+def normalise_newlines(text: str) -> str:
+    """Text with every line break written as \\n, so that line numbers agree everywhere."""
+    if "\r" not in text and not _LINE_BREAKS.search(text):
+        return text
+    return _LINE_BREAKS.sub("\n", text)
 
 
 class _AliasFound(Exception):
