@@ -8,7 +8,11 @@ the same sources with neither. Hypothesis chooses the edits.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -100,3 +104,28 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, edits: list[tup
         )
         different = [name for name in ours if ours[name] != theirs[name]]
         assert not different, f"after {edit}: {different[:10]}"
+
+
+def test_a_rebuild_in_a_new_process_draws_no_page(tmp_path: Path) -> None:
+    """Page keys hash values, not object identities or set orders: a second `mkdocs build`
+    (another process, another hash seed) finds every page of the example in the cache."""
+    repo = Path(__file__).resolve().parent.parent
+    for name in SOURCES:
+        (shutil.copytree if (repo / name).is_dir() else shutil.copy2)(repo / name, tmp_path / name)
+    outputs = []
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore", "PYTHONHASHSEED": seed},
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs.append(result.stdout + result.stderr)
+    first = re.search(r"页面：新生成 (\d+) 个，复用 (\d+) 个", outputs[0])
+    second = re.search(r"页面：新生成 (\d+) 个，复用 (\d+) 个", outputs[1])
+    assert first and second, outputs
+    assert int(first.group(1)) > 50  # the first build drew the site
+    assert second.group(1) == "0" and int(second.group(2)) == int(first.group(1)) + int(first.group(2)), second.group(0)

@@ -40,7 +40,7 @@ _REFS = re.compile(
 BODY_SIZES = "(min-width: 60em) 40em, calc(100vw - 2.4rem)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Target:
     """Where a record link leads: the record's name and its site URL."""
 

@@ -37,25 +37,36 @@ FORMAT = "1"
 _DRAW_ALONE = 64
 
 
-class _Canonical(pickle.Pickler):
-    """Pickles by value, so that the same page hashes the same in every process: content
-    models by their fields (a pydantic model carries a set whose order changes between
-    processes), and without the memo (see `digest`)."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, BaseModel):
-            return (_model, (type(obj).__qualname__, tuple(obj.model_dump(mode="python").items())))
-        return NotImplemented
+def _reduce_model(obj: BaseModel) -> tuple:
+    return (_model, (type(obj).__qualname__, tuple(obj.model_dump(mode="python").items())))
 
 
 def _model(name: str, values: tuple) -> tuple:  # never called: the pickle is hashed, not loaded
     return name, values
 
 
+_DISPATCH: dict[type, Callable] = {}
+
+
+def _dispatch_table() -> dict[type, Callable]:
+    """Content models pickle by their fields (a pydantic model carries a set whose
+    order changes between processes). A plain dict looked up by exact type keeps
+    everything else in the pickler's C code (a `reducer_override` would be a
+    Python call for each of the ~50 objects in a page's context)."""
+    stack = [BaseModel]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in _DISPATCH:
+                _DISPATCH[sub] = _reduce_model
+            stack.append(sub)
+    return _DISPATCH
+
+
 def digest(*parts: Any) -> str:
     """A stable hash of plain data (dataclasses, models, dates, containers)."""
     buffer = io.BytesIO()
-    pickler = _Canonical(buffer, protocol=5)
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _DISPATCH or _dispatch_table()
     # No memo: a value shared by two fields is written twice, so that the
     # bytes depend on values only, not on which equal objects are the same one.
     pickler.fast = True
@@ -98,6 +109,7 @@ class PageRenderer:
         cache_dir: Path,
         shared: str,
     ) -> None:
+        _dispatch_table()  # models defined since the last build, if any
         self.env = env
         self.chrome = chrome
         self.bodies = bodies

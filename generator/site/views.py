@@ -22,7 +22,7 @@ from .catalog import Catalog, HonorEntry
 # The picture band of a share poster (theme/assets/poster.js) is this many pixels wide.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Picture:
     """A published image: the fallback `src` (JPEG/PNG), its natural size, WebP widths (none for avatars)."""
 
@@ -51,7 +51,7 @@ class Picture:
         return self.src
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Link:
     """A name and the site URL it leads to (site-relative, `stories/2025/x/`)."""
 
@@ -59,7 +59,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StoryCard:
     title: str
     url: str
@@ -70,7 +70,7 @@ class StoryCard:
     cover_alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PersonCard:
     name: str
     url: str
@@ -81,7 +81,7 @@ class PersonCard:
     portrait_alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RecordCard:
     """An organisation, project or theme in a grid: name, one line, summary, picture."""
 
@@ -92,7 +92,7 @@ class RecordCard:
     image_alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeatureCard:
     title: str
     url: str
@@ -103,7 +103,7 @@ class FeatureCard:
     banner_alt: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HonorLine:
     """An honour list in a listing: title, date, level, awarding body, how many are named."""
 
@@ -115,7 +115,7 @@ class HonorLine:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HonorMention:
     """A record's place in an honour list (profiles, organisations, projects)."""
 
@@ -125,7 +125,7 @@ class HonorMention:
     category: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RollEntry:
     name: str
     url: str | None
@@ -133,7 +133,7 @@ class RollEntry:
     deed: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RollCategory:
     name: str
     summary: str | None
