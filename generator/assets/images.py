@@ -150,6 +150,8 @@ class ImagePipeline:
         self.reused = 0
         self.digests: dict[str, str] = {}
         self._meta: dict[str, dict] = {}  # cache key -> meta.json, kept across `mkdocs serve` rebuilds
+        self._keys: dict[str, str] = {}  # content digest -> cache key
+        self._planned: dict[tuple[str, str], tuple[ImageSet, dict[str, Path]]] = {}  # (media path, key) -> what it publishes
 
     def content_digest(self, source: Path) -> str:
         """SHA-256 of a source file's bytes; read again only when its size or time changes."""
@@ -160,8 +162,10 @@ class ImagePipeline:
         return self.digests[key]
 
     def _key(self, digest: str) -> str:
-        settings = f"{PIPELINE_VERSION}|{WIDTHS}|{FALLBACK_WIDTH}|{JPEG_QUALITY}|{WEBP_QUALITY}|{WEBP_METHOD}"
-        return hashlib.sha256(f"{settings}|{digest}".encode()).hexdigest()[:40]
+        if digest not in self._keys:
+            settings = f"{PIPELINE_VERSION}|{WIDTHS}|{FALLBACK_WIDTH}|{JPEG_QUALITY}|{WEBP_QUALITY}|{WEBP_METHOD}"
+            self._keys[digest] = hashlib.sha256(f"{settings}|{digest}".encode()).hexdigest()[:40]
+        return self._keys[digest]
 
     def prepare(
         self, sources: dict[str, Path], also: Sequence[tuple[Callable[..., object], tuple]] = ()
@@ -174,9 +178,10 @@ class ImagePipeline:
         """
         keyed: dict[str, tuple[str, Path]] = {}
         todo: dict[str, tuple[str, str, int]] = {}
+        images = self.cache_dir / "images"
         for media_path, source in sorted(sources.items()):
             key = self._key(self.content_digest(source))
-            folder = self.cache_dir / "images" / key
+            folder = images / key
             keyed[media_path] = (key, folder)
             if (folder / "meta.json").is_file():
                 self.reused += 1
@@ -198,16 +203,25 @@ class ImagePipeline:
         sets: dict[str, ImageSet] = {}
         files: dict[str, Path] = {}
         for media_path, (key, folder) in keyed.items():
-            meta = self._meta.get(key)
-            if meta is None:
-                meta = self._meta[key] = json.loads((folder / "meta.json").read_text())
-            stem = published_stem(media_path)
-            variants = []
-            for width in meta["widths"]:
-                webp = f"{stem}-{width}.webp"
-                files[webp] = folder / f"{width}.webp"
-                variants.append(Variant(width, webp))
-            fallback = f"{stem}-{meta['fallback_width']}.{meta['fallback']}"
-            files[fallback] = folder / f"{meta['fallback_width']}.{meta['fallback']}"
-            sets[media_path] = ImageSet(media_path, meta["width"], meta["height"], tuple(variants), fallback, meta["fallback_width"])
+            planned = self._planned.get((media_path, key))
+            if planned is None:
+                planned = self._planned[media_path, key] = self._plan(media_path, key, folder)
+            sets[media_path] = planned[0]
+            files.update(planned[1])
         return sets, files
+
+    def _plan(self, media_path: str, key: str, folder: Path) -> tuple[ImageSet, dict[str, Path]]:
+        """What one source publishes, from its meta.json (remembered: a serve rebuild asks again)."""
+        meta = self._meta.get(key)
+        if meta is None:
+            meta = self._meta[key] = json.loads((folder / "meta.json").read_text())
+        stem = published_stem(media_path)
+        files: dict[str, Path] = {}
+        variants = []
+        for width in meta["widths"]:
+            webp = f"{stem}-{width}.webp"
+            files[webp] = folder / f"{width}.webp"
+            variants.append(Variant(width, webp))
+        fallback = f"{stem}-{meta['fallback_width']}.{meta['fallback']}"
+        files[fallback] = folder / f"{meta['fallback_width']}.{meta['fallback']}"
+        return ImageSet(media_path, meta["width"], meta["height"], tuple(variants), fallback, meta["fallback_width"]), files

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -92,6 +93,13 @@ def _texts(record: Record) -> Iterator[str]:
             yield from (t for t in (section.text, section.after) if t)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _link_targets(text: str) -> tuple[str, ...]:
+    """The link targets a Markdown text writes, in order (remembered: `mkdocs serve` asks on every save)."""
+    found = ((m.group("md") or m.group("html") or m.group("ref") or "").strip() for m in _LINK.finditer(text))
+    return tuple(target for target in found if target)
+
+
 def _position(raw: RawRecord, target: str, fallback: Position) -> Position:
     """The line of the first place the file writes `target`."""
     found = raw.text.find(target)
@@ -132,9 +140,8 @@ def check_links(
             page = page_url(record)
             seen: set[str] = set()
             for text in _texts(record):
-                for match in _LINK.finditer(text):
-                    target = (match.group("md") or match.group("html") or match.group("ref") or "").strip()
-                    if not target or target in seen:
+                for target in _link_targets(text):
+                    if target in seen:
                         continue
                     seen.add(target)
                     message = _link_problem(target, page, raw.file, record, urls, by_kind, published_ids, story_files)

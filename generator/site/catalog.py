@@ -8,6 +8,7 @@ indexes computed here in one pass, so that no page has to scan the content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -125,8 +126,12 @@ _CJK_OR_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+")
 _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|<[^>]+>")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def count_characters(markdown: str) -> int:
-    """Characters a reader reads: each Chinese character, each Latin word or number."""
+    """Characters a reader reads: each Chinese character, each Latin word or number.
+
+    Remembered by text: `mkdocs serve` asks again for every story on every save.
+    """
     return len(_CJK_OR_WORD.findall(_MD_NOISE.sub("", markdown)))
 
 
