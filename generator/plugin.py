@@ -343,7 +343,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         from .assets.search import write_index  # the site search index (assets/search.py)
 
         started = time.perf_counter()
-        index = write_index(self.catalog, self.cache_dir / "search-site", self.cache_dir / "search")
+        shutil.rmtree(self.cache_dir / "search-site", ignore_errors=True)  # where earlier versions installed a copy
+        index = write_index(self.catalog, None, self.cache_dir / "search")
         self.timings["search"] = time.perf_counter() - started
         started = time.perf_counter()
         outputs.update(index.sources)  # the index's files, kept in the cache by their content

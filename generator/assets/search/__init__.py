@@ -89,23 +89,28 @@ def write_search_index(catalog: Catalog, config: MkDocsConfig) -> Built:
     return write_index(catalog, Path(config.site_dir), root / ".cache" / "search")
 
 
-def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None) -> Built:
+def write_index(catalog: Catalog, site_dir: Path | None, cache_dir: Path | None = None) -> Built:
     """Write `search/` into `site_dir`; files of other versions are removed.
 
     With a cache, the files are hard links to `cache_dir/files/`, and `Built.sources` names them
-    (site path -> cached file) for a caller that links the site itself.
+    (site path -> cached file) for a caller that links the site itself; such a caller passes
+    no `site_dir`, and nothing is installed twice.
     """
     started = time.perf_counter()
     fields = [(f.slug, f.name) for f in catalog.fields]
     labels = [strings_for(catalog.settings.language)[f"kind_{kind}"] for kind in KINDS]
     try:
-        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir, labels=labels)
+        built = write_documents(
+            iter_documents(catalog), fields, None if site_dir is None else site_dir / "search", cache_dir, labels=labels
+        )
     except (sqlite3.DatabaseError, CacheDamaged, FileNotFoundError) as error:
         if cache_dir is None:
             raise
         log.warning(f"搜索索引缓存已损坏（{error}）：已清空 {cache_dir}，本次完整重建索引")
         shutil.rmtree(cache_dir, ignore_errors=True)
-        built = write_documents(iter_documents(catalog), fields, site_dir / "search", cache_dir, labels=labels)
+        built = write_documents(
+            iter_documents(catalog), fields, None if site_dir is None else site_dir / "search", cache_dir, labels=labels
+        )
     stats = built.stats
     log.info(
         f"搜索索引：{stats['docs']} 条记录，{stats['shards']} 个分片，{stats['files']} 个文件"
@@ -117,12 +122,17 @@ def write_index(catalog: Catalog, site_dir: Path, cache_dir: Path | None = None)
 def write_documents(
     docs: Iterable[SearchDocument],
     fields: Sequence[tuple[str, str]],
-    root: Path,
+    root: Path | None,
     cache_dir: Path | None,
     *,
     labels: Sequence[str] | None = None,
 ) -> Built:
-    """The index of these documents into `root` (the site's search/), patched from the cache in `cache_dir`."""
+    """The index of these documents into `root` (the site's search/), patched from the cache in `cache_dir`.
+
+    Without a `root`, nothing is installed: `Built.sources` says where each file is in the cache.
+    """
+    if root is None and cache_dir is None:
+        raise ValueError("write_documents needs a folder to write into or a cache to keep the files in")
     if cache_dir is not None:
         for old in cache_dir.glob("*.pickle"):  # the whole-index cache of format 1
             old.unlink()
@@ -131,12 +141,15 @@ def write_documents(
         store.begin()
         built = update(store, docs, fields, labels)
         head = built.head
-        if root.is_dir():  # versions from earlier builds (mkdocs serve reuses its folder)
-            for old in root.iterdir():
-                if old.is_dir() and _VERSION.fullmatch(old.name) and old.name != head.version:
-                    shutil.rmtree(old)
-        store.install(head.files, root / head.version)
-        store.install({"manifest.json": head.manifest}, root)
+        if root is not None:
+            if root.is_dir():  # versions from earlier builds (mkdocs serve reuses its folder)
+                for old in root.iterdir():
+                    if old.is_dir() and _VERSION.fullmatch(old.name) and old.name != head.version:
+                        shutil.rmtree(old)
+            store.install(head.files, root / head.version)
+            store.install({"manifest.json": head.manifest}, root)
+        else:
+            store.verify([*head.files.values(), head.manifest])  # the caller links them: they must be there
         store.commit()
         if built.mode == "full":
             store.keep_only(set(head.files.values()) | {head.manifest})

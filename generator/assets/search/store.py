@@ -263,6 +263,17 @@ class Store:
                 if entry.name not in names:
                     os.unlink(entry.path)
 
+    def verify(self, names: list[str]) -> None:
+        """Raise CacheDamaged when a file the index names is not in the cache (removed by hand)."""
+        if self.objects is not None:
+            missing = [name for name in names if name not in self.objects]
+        else:
+            assert self.folder is not None
+            folder = os.path.join(self.folder, "files")
+            missing = [name for name in names if not os.path.isfile(os.path.join(folder, name))]
+        if missing:
+            raise CacheDamaged(f"{len(missing)} index files are missing, e.g. {missing[0]}")
+
     def install(self, files: dict[str, str], target: Path) -> None:
         """Put the files (path -> content hash) into `target`: hard links, else copies."""
         for sub in {os.path.dirname(path) for path in files}:
