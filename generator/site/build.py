@@ -127,7 +127,11 @@ class SiteBuilder:
                 yield spec
             first[0] = False
 
-        stats = renderer.render(specs, outputs, workers)
+        try:
+            stats = renderer.render(specs, outputs, workers)
+        finally:
+            env.filters.pop("markdown", None)  # the engine's environment outlives the build in cycles
+            bodies.close()
         self.qr.save()
         return stats, listed
 
