@@ -43,6 +43,7 @@ from .site import feed
 from .site.bodies import rewrite_page_links
 from .site.build import SiteBuilder, output_file, sitemap
 from .site.catalog import Catalog
+from .site.memo import PageMemo
 from .site.pages import REFERENCE_URI, SECTIONS
 from .site.render import fingerprint, template_digest
 from .site.templating import register_filters
@@ -159,6 +160,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self.share = ShareImages(self.cache_dir)
             self.qr = QrCodes(self.cache_dir / "qr.json")
             self.parsed = ParseCache(self.cache_dir / "parsed.pickle")
+            self.page_memo = PageMemo()
         self.images.encoded = self.images.reused = self.media.reused = self.share.rendered = self.share.reused = 0
         # Our sitemap (with each record's date) replaces the theme's.
         config.theme.static_templates.discard("sitemap.xml")
@@ -334,7 +336,10 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         started = time.perf_counter()
         # Pages are drawn side by side on a cold build; `mkdocs serve` (which runs threads) draws alone.
         workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
-        stats, listed = self.builder.render_pages(outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url, workers)
+        memo = self.page_memo if self.serving else None
+        stats, listed = self.builder.render_pages(
+            outputs, self.env, chrome, markdown, shared, config.site_name, self.site_url, workers, memo
+        )
         self.timings["pages"] = time.perf_counter() - started
         outputs["feed.xml"] = output_file(self.cache_dir, "feed.xml", feed.feed_for(self.catalog, config.site_name, config.site_url or ""))
         if self.site_url:

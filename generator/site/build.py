@@ -8,9 +8,11 @@ MkDocs needs only another engine adapter.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,6 +28,7 @@ from ..files import atomic_write
 from ..text.i18n import strings_for
 from .bodies import Bodies, Resolver, Target
 from .catalog import Catalog
+from .memo import PageMemo, mentions
 from .pages import PageSpec, SiteAddress, build_pages
 from .render import PageRenderer, RenderStats
 from .views import Views
@@ -97,10 +100,10 @@ class SiteBuilder:
         story_files = {s.file: s.url for s in self.catalog.stories}
         return Resolver(records, story_files, self.views.picture)
 
-    def pages(self, site_name: str, site_url: str) -> Iterator[PageSpec]:
+    def pages(self, site_name: str, site_url: str, only: Container[str] | None = None) -> Iterator[PageSpec]:
         assert self.views is not None, "prepare_media first"
         address = SiteAddress(site_url, self.qr if site_url else None)
-        return build_pages(self.catalog, self.views, address, site_name)
+        return build_pages(self.catalog, self.views, address, site_name, only)
 
     def render_pages(
         self,
@@ -112,28 +115,82 @@ class SiteBuilder:
         site_name: str,
         site_url: str,
         workers: int = 1,
-    ) -> tuple[RenderStats, list[PageSpec]]:
-        """Every generated page into `outputs` (site path -> cached file); returns what the sitemap needs."""
+        memo: PageMemo | None = None,
+    ) -> tuple[RenderStats, list[Any]]:
+        """Every generated page into `outputs` (site path -> cached file); returns what the sitemap needs.
+
+        With `memo` (`mkdocs serve`), a save that changed only what some
+        stories show makes only the pages that show them (see memo.py).
+        """
         bodies = Bodies(markdown[0], markdown[1], self.resolver())
         env.filters["markdown"] = _markdown_filter(bodies)
         renderer = PageRenderer(env, chrome, bodies, self.cache_dir / "pages", shared)
-        listed: list[PageSpec] = []
-        first = [True]
-
-        def specs() -> Iterator[PageSpec]:
-            for spec in self.pages(site_name, site_url):
-                if first[0] and spec.listed:
-                    listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft or bool(spec.scheduled)))  # type: ignore[arg-type]
-                yield spec
-            first[0] = False
-
+        signature = (shared, site_name, site_url, self.settings, self.catalog.reported_figures, self.image_sets)
         try:
-            stats = renderer.render(specs, outputs, workers)
+            if memo is not None:
+                urls = memo.affected(signature, self.catalog.all_records(), renderer.cache_dir)
+                if urls is not None:
+                    done = self._render_some(renderer, urls, outputs, memo, site_name, site_url)
+                    if done is not None:
+                        memo.remember(signature, self.catalog.all_records(), done[1], done[2], None, whole=False)
+                        return done[0], memo.listed
+            listed: list[Any] = []
+            first = [True]
+
+            def specs() -> Iterator[PageSpec]:
+                for spec in self.pages(site_name, site_url):
+                    if first[0] and spec.listed:
+                        listed.append(_SitemapEntry(spec.url, spec.lastmod, spec.draft or bool(spec.scheduled)))
+                    yield spec
+                first[0] = False
+
+            keys: dict[str, str] = {}
+            shown: dict[str, set[bytes]] = {}
+            if memo is None:
+                stats = renderer.render(specs, outputs, workers)
+            else:
+                memo.clear()  # forgotten until this build succeeds
+                stats = renderer.render(specs, outputs, workers, keys=keys, shows=lambda url, data: shown.__setitem__(url, mentions(data)))
+                memo.remember(signature, self.catalog.all_records(), keys, shown, listed, whole=True)
+        except BaseException:
+            if memo is not None:
+                memo.clear()
+            raise
         finally:
             env.filters.pop("markdown", None)  # the engine's environment outlives the build in cycles
             bodies.close()
-        self.qr.save()
+            self.qr.save()
         return stats, listed
+
+    def _render_some(
+        self, renderer: PageRenderer, urls: set[str], outputs: dict[str, Path], memo: PageMemo, site_name: str, site_url: str
+    ) -> tuple[RenderStats, dict[str, str], dict[str, set[bytes]]] | None:
+        """Only the pages at `urls`, the rest as the memo has them; None when the pages made are not those asked for."""
+        keys: dict[str, str] = {}
+        shown: dict[str, set[bytes]] = {}
+        made: dict[str, Path] = {}
+        stats = renderer.render(
+            lambda: self.pages(site_name, site_url, only=urls),
+            made,
+            keys=keys,
+            shows=lambda url, data: shown.__setitem__(url, mentions(data)),
+            forget=False,
+        )
+        log.debug(f"页面：只重做受影响的页面：{len(urls)} 个，共 {len(memo.keys)} 个")
+        if set(keys) != urls:
+            log.debug(f"页面缓存：应重画 {len(urls)} 个页面，实际得到 {len(keys)} 个，改为全部重新生成")
+            return None
+        for url, key in memo.keys.items():
+            if url in keys:
+                outputs[f"{url}index.html"] = made[f"{url}index.html"]
+                old = key
+                if old != keys[url]:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(renderer.cache_dir / old[:2] / f"{old}.html")
+            else:
+                outputs[f"{url}index.html"] = renderer.cache_dir / key[:2] / f"{key}.html"
+                stats.reused += 1
+        return stats, keys, shown
 
 
 class _SitemapEntry:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -125,13 +125,17 @@ def paginate(
     description: str = "",
     body: str = "",
     options: dict[str, Any] | None = None,
+    only: Container[str] | None = None,
 ) -> Iterator[PageSpec]:
     """One spec per page of `items`; page 1 at `base`, page n at `base/page/n/`.
 
-    `first_page` holds what only page 1 shows (a field's projects and people).
+    `first_page` holds what only page 1 shows (a field's projects and people);
+    with `only` (page URLs), other pages are skipped.
     """
     total = max(1, math.ceil(len(items) / size))
     for number in range(1, total + 1):
+        if only is not None and _page_url(base, number) not in only:
+            continue
         pagination = Pagination(
             number=number,
             total=total,
@@ -170,11 +174,42 @@ class SiteAddress:
         return self._qr(self.absolute(url)) if self.site_url and self._qr else None
 
 
-def build_pages(catalog: Catalog, views: Views, address: SiteAddress, site_name: str) -> Iterator[PageSpec]:
-    """Every generated page of the site, one spec at a time."""
+class _Mapped(Sequence):
+    """`make(item)` for each item, made when a page of a listing asks for it (a slice of a page's length)."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Any]) -> None:
+        self.items, self.make = items, make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.make(item) for item in self.items[index]]
+        return self.make(self.items[index])
+
+
+def build_pages(
+    catalog: Catalog, views: Views, address: SiteAddress, site_name: str, only: Container[str] | None = None
+) -> Iterator[PageSpec]:
+    """Every generated page of the site, one spec at a time.
+
+    With `only` (page URLs), pages of other URLs are not made where skipping
+    them saves work (a listing whose pages are not all wanted still yields
+    them all: the caller filters).
+    """
     s = catalog.settings
     t = strings_for(s.language)
     suffix = t["page_suffix"]
+
+    def wants(url: str) -> bool:
+        return only is None or url in only
+
+    def listing(*args: Any, **kwargs: Any) -> Iterator[PageSpec]:
+        return paginate(*args, **kwargs, only=only)
+
+    def wants_listing(base: str) -> bool:
+        return only is None or any(url == base or url.startswith(base + "page/") for url in only)  # type: ignore[union-attr]
 
     def share(record: Record, title: str, summary: str, kind_key: str, image: str | None) -> dict[str, Any]:
         """What the share tools and the on-device poster show (theme/partials/share.html)."""
@@ -189,131 +224,161 @@ def build_pages(catalog: Catalog, views: Views, address: SiteAddress, site_name:
         }
 
     # Home.
-    yield PageSpec(
-        "",
-        "home.html",
-        t["home"],
-        "home",
-        "home",
-        {
-            "slogan": s.slogan,
-            "featured": views.story_cards(catalog.featured_stories(3)),
-            "latest": views.story_cards(catalog.stories[:6]),
-            "honors": [views.honor_line(h) for h in list(catalog.honors.values())[:3]],
-            "figures": catalog.figures(),
-            "home_figures": [r for r in reported(catalog.reported_figures) if r.series.home],
-            "key_dates": catalog.next_key_dates(s.build_date),
-            "current_features": [views.feature_card(f) for f in catalog.current_features(s.build_date)],
-        },
-        description=s.slogan,
-    )
+    if wants(""):
+        yield PageSpec(
+            "",
+            "home.html",
+            t["home"],
+            "home",
+            "home",
+            {
+                "slogan": s.slogan,
+                "featured": views.story_cards(catalog.featured_stories(3)),
+                "latest": views.story_cards(catalog.stories[:6]),
+                "honors": [views.honor_line(h) for h in list(catalog.honors.values())[:3]],
+                "figures": catalog.figures(),
+                "home_figures": [r for r in reported(catalog.reported_figures) if r.series.home],
+                "key_dates": catalog.next_key_dates(s.build_date),
+                "current_features": [views.feature_card(f) for f in catalog.current_features(s.build_date)],
+            },
+            description=s.slogan,
+        )
 
     # Stories: all, by year, and one page each.
     years = catalog.story_years()
-    story_cards = views.story_cards(catalog.stories)
-    yield from paginate(
-        "stories/", story_cards, s.page_size, template="stories.html", title=t["stories"], kind="stories", section="stories",
-        page_suffix=suffix, context={"years": years, "year": None}, description=t["desc_stories"],
-    )  # fmt: skip
+    if wants_listing("stories/"):
+        yield from listing(
+            "stories/", _Mapped(catalog.stories, views.story_card), s.page_size, template="stories.html", title=t["stories"],
+            kind="stories", section="stories", page_suffix=suffix, context={"years": years, "year": None}, description=t["desc_stories"],
+        )  # fmt: skip
     by_year: dict[int, list[Story]] = {}
     for story in catalog.stories:
         by_year.setdefault(story.year, []).append(story)
     for year, stories in by_year.items():
-        yield from paginate(
-            f"stories/{year}/", views.story_cards(stories), s.page_size, template="stories.html",
-            title=t["year_stories"].format(year=year), kind="stories", section="stories", page_suffix=suffix,
-            context={"years": years, "year": year},
-        )  # fmt: skip
+        if wants_listing(f"stories/{year}/"):
+            yield from listing(
+                f"stories/{year}/", _Mapped(stories, views.story_card), s.page_size, template="stories.html",
+                title=t["year_stories"].format(year=year), kind="stories", section="stories", page_suffix=suffix,
+                context={"years": years, "year": year},
+            )  # fmt: skip
     for story in catalog.stories:
-        yield story_page(catalog, views, story, share)
+        if wants(story.url):
+            yield story_page(catalog, views, story, share)
 
     # 公众号 copies of the stories, and their list: for staff, linked from the guide, out of the sitemap.
     staff_only = {"listed": False, "meta": {"robots": "noindex", "hide": ["navigation", "toc"]}}
-    wechat_stories = []
+    made: dict[str, Any] = {}
+
+    def wechat_of(story: Story) -> Any:
+        wechat = made.get(story.id)
+        if wechat is None:
+            wechat = made[story.id] = wechat_story(story, catalog.volunteers_in(story), s.language, views.picture, views.portrait)
+        return wechat
+
     for story in catalog.stories:
-        wechat = wechat_story(story, catalog.volunteers_in(story), s.language, views.picture, views.portrait)
-        wechat_stories.append(wechat)
-        yield PageSpec(
-            wechat.page_url, "wechat.html", t["wechat_page_title"].format(title=story.title), "wechat", "stories",
-            {"wechat": wechat}, body=story.body, source=story.file, draft=story.draft,
-            scheduled=catalog.scheduled_note(story), **staff_only,
+        if wants(wechat_page_url(story.id)):
+            wechat = wechat_of(story)
+            yield PageSpec(
+                wechat.page_url, "wechat.html", t["wechat_page_title"].format(title=story.title), "wechat", "stories",
+                {"wechat": wechat}, body=story.body, source=story.file, draft=story.draft,
+                scheduled=catalog.scheduled_note(story), **staff_only,
+            )  # fmt: skip
+    if wants_listing("wechat/"):
+        yield from listing(
+            "wechat/", _Mapped(catalog.stories, wechat_of), s.roster_page_size, template="wechat-list.html", title=t["wechat_list"],
+            kind="wechat-list", section="stories", page_suffix=suffix, options=staff_only,
         )  # fmt: skip
-    yield from paginate(
-        "wechat/", wechat_stories, s.roster_page_size, template="wechat-list.html", title=t["wechat_list"], kind="wechat-list",
-        section="stories", page_suffix=suffix, options=staff_only,
-    )  # fmt: skip
+    made.clear()
 
     # Volunteers.
-    yield from paginate(
-        "volunteers/", views.person_cards(catalog.volunteers_for_listing()), s.roster_page_size, template="volunteers.html",
-        title=t["volunteers"], kind="volunteers", section="volunteers", page_suffix=suffix, description=t["desc_volunteers"],
-    )  # fmt: skip
+    if wants_listing("volunteers/"):
+        yield from listing(
+            "volunteers/", views.person_cards(catalog.volunteers_for_listing()), s.roster_page_size, template="volunteers.html",
+            title=t["volunteers"], kind="volunteers", section="volunteers", page_suffix=suffix, description=t["desc_volunteers"],
+        )  # fmt: skip
     for volunteer in catalog.volunteers.values():
-        yield volunteer_page(catalog, views, volunteer, share)
+        if wants(volunteer.url):
+            yield volunteer_page(catalog, views, volunteer, share)
 
     # Organisations, projects, themes.
-    yield from paginate(
-        "organizations/", [(views.record_card(o), " · ".join(p for p in (o.kind, o.region) if p)) for o in catalog.by_name(catalog.organizations.values())],
-        s.roster_page_size, template="organizations.html", title=t["organizations"], kind="organizations", section="organizations", page_suffix=suffix,
-    )  # fmt: skip
+    if wants_listing("organizations/"):
+        yield from listing(
+            "organizations/", [(views.record_card(o), " · ".join(p for p in (o.kind, o.region) if p)) for o in catalog.by_name(catalog.organizations.values())],
+            s.roster_page_size, template="organizations.html", title=t["organizations"], kind="organizations", section="organizations", page_suffix=suffix,
+        )  # fmt: skip
     for organization in catalog.organizations.values():
-        yield organization_page(catalog, views, organization)
-    yield from paginate(
-        "projects/", [(views.record_card(p), p.slogan) for p in catalog.by_name(catalog.projects.values())],
-        s.roster_page_size, template="projects.html", title=t["projects"], kind="projects", section="projects", page_suffix=suffix,
-    )  # fmt: skip
+        if wants(organization.url):
+            yield organization_page(catalog, views, organization)
+    if wants_listing("projects/"):
+        yield from listing(
+            "projects/", [(views.record_card(p), p.slogan) for p in catalog.by_name(catalog.projects.values())],
+            s.roster_page_size, template="projects.html", title=t["projects"], kind="projects", section="projects", page_suffix=suffix,
+        )  # fmt: skip
     for project in catalog.projects.values():
-        yield project_page(catalog, views, project)
-    themes = sorted(catalog.themes.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True)
-    yield from paginate(
-        "themes/", [(views.record_card(th), th.period, th.slogan) for th in themes],
-        s.roster_page_size, template="themes.html", title=t["themes"], kind="themes", section="themes", page_suffix=suffix,
-    )  # fmt: skip
+        if wants(project.url):
+            yield project_page(catalog, views, project)
+    if wants_listing("themes/"):
+        themes = sorted(catalog.themes.values(), key=lambda r: (r.period.start if r.period else None) or dt.date.min, reverse=True)
+        yield from listing(
+            "themes/", [(views.record_card(th), th.period, th.slogan) for th in themes],
+            s.roster_page_size, template="themes.html", title=t["themes"], kind="themes", section="themes", page_suffix=suffix,
+        )  # fmt: skip
     for theme in catalog.themes.values():
-        yield theme_page(catalog, views, theme)
+        if wants(theme.url):
+            yield theme_page(catalog, views, theme)
 
     # Features (专题): newest first, each a long read in its written order.
-    yield from paginate(
-        "features/", [views.feature_card(f) for f in catalog.features.values()], s.roster_page_size, template="features.html",
-        title=t["features"], kind="features", section="features", page_suffix=suffix, description=t["desc_features"],
-    )  # fmt: skip
+    if wants_listing("features/"):
+        yield from listing(
+            "features/", [views.feature_card(f) for f in catalog.features.values()], s.roster_page_size, template="features.html",
+            title=t["features"], kind="features", section="features", page_suffix=suffix, description=t["desc_features"],
+        )  # fmt: skip
     for feature in catalog.features.values():
-        yield feature_page(catalog, views, feature)
+        if wants(feature.url):
+            yield feature_page(catalog, views, feature)
 
     # Columns (栏目): an index, and one paginated page per column.
-    yield PageSpec(
-        "columns/", "columns.html", t["columns"], "columns", "stories",
-        {"items": [(Link(c.name, c.url), len(catalog.column_stories(c.slug))) for c in catalog.columns]},
-    )  # fmt: skip
-    for column in catalog.columns:
-        yield from paginate(
-            column.url, views.story_cards(catalog.column_stories(column.slug)), s.page_size, template="column.html", title=column.name,
-            kind="column", section="stories", page_suffix=suffix, context={"column": Link(column.name, column.url)},
-            description=t["desc_column"].format(name=column.name),
+    if wants("columns/"):
+        yield PageSpec(
+            "columns/", "columns.html", t["columns"], "columns", "stories",
+            {"items": [(Link(c.name, c.url), len(catalog.column_stories(c.slug))) for c in catalog.columns]},
         )  # fmt: skip
+    for column in catalog.columns:
+        if wants_listing(column.url):
+            yield from listing(
+                column.url, _Mapped(catalog.column_stories(column.slug), views.story_card), s.page_size, template="column.html",
+                title=column.name, kind="column", section="stories", page_suffix=suffix, context={"column": Link(column.name, column.url)},
+                description=t["desc_column"].format(name=column.name),
+            )  # fmt: skip
 
     # Honours: one index grouped by year and level, one page per list.
-    yield PageSpec(
-        "honors/", "honors.html", t["honors"], "honors", "honors",
-        {"years": [(year, [(level, [views.honor_line(h) for h in honors]) for level, honors in levels]) for year, levels in catalog.honors_by_year()]},
-        description=t["desc_honors"],
-    )  # fmt: skip
+    if wants("honors/"):
+        yield PageSpec(
+            "honors/", "honors.html", t["honors"], "honors", "honors",
+            {"years": [(year, [(level, [views.honor_line(h) for h in honors]) for level, honors in levels]) for year, levels in catalog.honors_by_year()]},
+            description=t["desc_honors"],
+        )  # fmt: skip
     for honor in catalog.honors.values():
-        yield honor_page(catalog, views, honor)
+        if wants(honor.url):
+            yield honor_page(catalog, views, honor)
 
     # The data page: reported figures and figures derived from the content.
-    yield PageSpec("data/", "data.html", t["data"], "data", "data", data_page(catalog), description=t["desc_data"])
+    if wants("data/"):
+        yield PageSpec("data/", "data.html", t["data"], "data", "data", data_page(catalog), description=t["desc_data"])
 
     # Service fields: an index, and one page per field with its stories paginated.
-    yield PageSpec(
-        "fields/", "fields.html", t["fields"], "fields", "fields",
-        {"items": [(Link(f.name, f.url), len(catalog.field_stories(f.slug)), len(catalog.field_volunteers(f.slug))) for f in catalog.fields]},
-    )  # fmt: skip
+    if wants("fields/"):
+        yield PageSpec(
+            "fields/", "fields.html", t["fields"], "fields", "fields",
+            {"items": [(Link(f.name, f.url), len(catalog.field_stories(f.slug)), len(catalog.field_volunteers(f.slug))) for f in catalog.fields]},
+        )  # fmt: skip
     for f in catalog.fields:
+        if not wants_listing(f.url):
+            continue
         people = catalog.field_volunteers(f.slug)
-        yield from paginate(
-            f.url, views.story_cards(catalog.field_stories(f.slug)), s.page_size, template="field.html", title=f.name, kind="field",
-            section="fields", page_suffix=suffix, context={"field": Link(f.name, f.url)},
+        yield from listing(
+            f.url, _Mapped(catalog.field_stories(f.slug), views.story_card), s.page_size, template="field.html", title=f.name,
+            kind="field", section="fields", page_suffix=suffix, context={"field": Link(f.name, f.url)},
             first_page={
                 "volunteers": views.person_cards(people[:12]),
                 "volunteer_count": len(people),

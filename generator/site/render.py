@@ -21,7 +21,7 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,11 @@ def _dispatch_table() -> dict[type, Callable]:
 
 def digest(*parts: Any) -> str:
     """A stable hash of plain data (dataclasses, models, dates, containers)."""
+    return hashlib.blake2b(pickled(*parts), digest_size=20).hexdigest()
+
+
+def pickled(*parts: Any) -> bytes:
+    """The bytes `digest` hashes."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = _DISPATCH or _dispatch_table()
@@ -71,7 +76,7 @@ def digest(*parts: Any) -> str:
     # bytes depend on values only, not on which equal objects are the same one.
     pickler.fast = True
     pickler.dump(parts)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=20).hexdigest()
+    return buffer.getvalue()
 
 
 def fingerprint(*parts: Any) -> str:
@@ -95,7 +100,6 @@ class RenderStats:
     drawn: int = 0
     reused: int = 0
     seconds: float = 0.0
-    urls: list[str] = field(default_factory=list)
 
 
 class PageRenderer:
@@ -116,11 +120,15 @@ class PageRenderer:
         self.cache_dir = cache_dir
         self.shared = shared
 
-    def key(self, spec: PageSpec) -> str:
-        """The hash of everything the page shows."""
+    def inputs(self, spec: PageSpec) -> bytes:
+        """Everything the page shows, as bytes."""
         texts = "\n".join(t for t in (spec.body, *spec.context.get("markdown_texts", ())) if t)
         refers_to = self.bodies.resolver.inputs(texts, spec.source) if texts else ()
-        return digest(FORMAT, self.shared, spec, refers_to)
+        return pickled(FORMAT, self.shared, spec, refers_to)
+
+    def key(self, spec: PageSpec) -> str:
+        """The hash of everything the page shows."""
+        return hashlib.blake2b(self.inputs(spec), digest_size=20).hexdigest()
 
     def draw(self, spec: PageSpec) -> bytes:
         content, toc = self.bodies.convert(spec.body, spec.url, spec.source)
@@ -129,8 +137,21 @@ class PageRenderer:
         context["spec"] = spec
         return self.env.get_template(spec.template).render(context).encode("utf-8")
 
-    def render(self, make_specs: Callable[[], Iterable[PageSpec]], outputs: dict[str, Path], workers: int = 1) -> RenderStats:
+    def render(
+        self,
+        make_specs: Callable[[], Iterable[PageSpec]],
+        outputs: dict[str, Path],
+        workers: int = 1,
+        *,
+        keys: dict[str, str] | None = None,
+        shows: Callable[[str, bytes], Any] | None = None,
+        forget: bool = True,
+    ) -> RenderStats:
         """Draw what changed; every page's file goes into `outputs` (site path -> cached file).
+
+        `keys` (when given) gets each page's URL -> key, and `shows(url, inputs)`
+        is called with each page's inputs, for `mkdocs serve`'s memo. With
+        `forget` false, the cache keeps pages this call did not make.
 
         `make_specs` makes the page specs, as often as needed (they are
         streamed, never held). When many pages must be drawn (a cold build,
@@ -143,7 +164,12 @@ class PageRenderer:
         used: set[str] = set()
         todo: dict[int, Path] = {}  # spec number -> cache file, left for the workers
         for number, spec in enumerate(make_specs()):
-            key = self.key(spec)
+            inputs = self.inputs(spec)
+            key = hashlib.blake2b(inputs, digest_size=20).hexdigest()
+            if keys is not None:
+                keys[spec.url] = key
+            if shows is not None:
+                shows(spec.url, inputs)
             cached = self.cache_dir / key[:2] / f"{key}.html"
             if cached.is_file():
                 stats.reused += 1
@@ -154,11 +180,11 @@ class PageRenderer:
                 stats.drawn += 1
             used.add(key)
             outputs[f"{spec.url}index.html"] = cached
-            stats.urls.append(spec.url)
         if todo:
             self._draw_in_parallel(make_specs, todo, workers)
             stats.drawn += len(todo)
-        self._forget(used)
+        if forget:
+            self._forget(used)
         stats.seconds = time.perf_counter() - started
         return stats
 
