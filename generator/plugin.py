@@ -13,9 +13,11 @@ on_post_build  generated pages (site/build.py, drawn only when their inputs
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,8 @@ from .site.views import Picture
 from .text.i18n import strings_for
 
 log = logging.getLogger("mkdocs.plugins.leifeng")
+# Seconds after a `mkdocs serve` build before its garbage is collected.
+IDLE_COLLECT_AFTER = 0.5
 
 
 class _WarningCounter(logging.Handler):
@@ -366,6 +370,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         if self._strict_warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
         if self.final_site_dir is None:
+            self._collect_when_idle()
             return
         if self._strict_warnings is not None and self._strict_warnings.count:
             # `--strict` aborts right after this event: keep the published site as it is.
@@ -397,7 +402,24 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             logging.getLogger("mkdocs").removeHandler(self._strict_warnings)
         self._set_aside_staging()
 
+    def _collect_when_idle(self) -> None:
+        """`mkdocs serve`: collect the last build's cyclic garbage while the editor reads the preview.
+
+        Each build leaves a catalog's worth of objects for the cycle collector;
+        left to itself, it sweeps the whole heap (about 0.2 s at 2,000 stories)
+        in the middle of the next build, while the editor waits for a save.
+        """
+        timer = getattr(self, "_collector", None)
+        if timer is not None:
+            timer.cancel()
+        self._collector = threading.Timer(IDLE_COLLECT_AFTER, gc.collect)
+        self._collector.daemon = True
+        self._collector.start()
+
     def on_shutdown(self) -> None:
+        timer = getattr(self, "_collector", None)
+        if timer is not None:
+            timer.cancel()
         if self.serving and getattr(self, "target", None) is not None:
             shutil.rmtree(f"{str(self.target).rstrip(os.sep)}-mkdocs", ignore_errors=True)
 
