@@ -128,3 +128,57 @@ class ContentStore:
                     if entry.name not in self.used:
                         os.remove(entry.path)
         self.used = set()
+
+
+def linkable_folder(folder: Path, store: Path) -> Path:
+    """The folder to fill with links into `store` for a reader that looks in `folder`.
+
+    Hard links cannot cross file systems, and a folder that gets copies
+    instead is copied into whole on every build (`mkdocs serve` fills a
+    temporary folder, and /tmp is often a tmpfs). When the empty `folder` is
+    on another file system than `store`, it becomes a symbolic link to a
+    folder beside the store (one per process), and that folder is returned.
+    """
+    store.mkdir(parents=True, exist_ok=True)
+    if folder.is_symlink():
+        return folder.resolve()
+    try:
+        if os.stat(folder).st_dev == os.stat(store).st_dev or any(folder.iterdir()):
+            return folder
+    except OSError:
+        return folder
+    beside = store.parent / f"{store.name}.linked"
+    for old in beside.glob("*") if beside.is_dir() else ():
+        if old.name.isdigit() and not _running(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)  # left by a process that was killed
+    own = beside / str(os.getpid())
+    shutil.rmtree(own, ignore_errors=True)
+    own.mkdir(parents=True)
+    try:
+        folder.rmdir()
+        folder.symlink_to(own, target_is_directory=True)
+    except OSError:
+        folder.mkdir(exist_ok=True)
+        shutil.rmtree(own, ignore_errors=True)
+        return folder
+    return own
+
+
+def release_linked_folder(folder: Path) -> None:
+    """Undo `linkable_folder`: `folder` an empty folder again, the linked folder removed."""
+    if not folder.is_symlink():
+        return
+    own = folder.resolve()
+    folder.unlink()
+    folder.mkdir(exist_ok=True)
+    shutil.rmtree(own, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

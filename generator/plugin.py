@@ -39,7 +39,7 @@ from .content.cache import ParseCache
 from .content.problems import format_text
 from .content.settings import PluginConfig, Settings, SettingsError
 from .content.site_config import ConfigProblem, check_site_config, format_config_problems
-from .files import ContentStore, sync_tree, walk_files
+from .files import ContentStore, linkable_folder, release_linked_folder, sync_tree, walk_files
 from .pipeline import run_checks, settings_for
 from .site import feed
 from .site.bodies import rewrite_page_links
@@ -180,7 +180,11 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         # build has succeeded; `mkdocs serve` updates its own folder in place.
         if self.serving:
             self.final_site_dir = None
-            self.target = Path(config.site_dir)
+            # The served folder is MkDocs' temporary one; on another file
+            # system than .cache/ (a tmpfs /tmp) it is linked to a folder in
+            # .cache/, so that pages are linked there, not all copied per save.
+            self.served = Path(config.site_dir)
+            self.target = linkable_folder(self.served, self.cache_dir / "pages")
             config.site_dir = f"{config.site_dir.rstrip(os.sep)}-mkdocs"
         else:
             self.final_site_dir = config.site_dir
@@ -420,8 +424,9 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         timer = getattr(self, "_collector", None)
         if timer is not None:
             timer.cancel()
-        if self.serving and getattr(self, "target", None) is not None:
-            shutil.rmtree(f"{str(self.target).rstrip(os.sep)}-mkdocs", ignore_errors=True)
+        if self.serving and getattr(self, "served", None) is not None:
+            shutil.rmtree(f"{str(self.served).rstrip(os.sep)}-mkdocs", ignore_errors=True)
+            release_linked_folder(self.served)
 
 
 def _generator_digest() -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from .conftest import SiteMaker
 
@@ -25,13 +29,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(root: Path, timeout: float = 120) -> Iterator[tuple[str, list[str]]]:
-    """`mkdocs serve` on a free port: (its base URL, the log lines so far, growing)."""
+def serving(
+    root: Path, timeout: float = 120, env: dict[str, str] | None = None, stop: int = signal.SIGTERM
+) -> Iterator[tuple[str, list[str]]]:
+    """`mkdocs serve` on a free port: (its base URL, the log lines so far, growing); `stop` ends it."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
         cwd=root,
-        env=ENV,
+        env={**ENV, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -51,7 +57,7 @@ def serving(root: Path, timeout: float = 120) -> Iterator[tuple[str, list[str]]]
         url = re.search(r"Serving on (http://\S+)", lines[-1]).group(1)  # type: ignore[union-attr]
         yield url, lines
     finally:
-        process.terminate()
+        process.send_signal(stop)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -92,3 +98,24 @@ def test_serve_shows_the_staff_guide_that_the_build_leaves_out(tmp_path: Path) -
     assert not (tmp_path / "site" / "guide").exists()
     with serving(tmp_path) as (url, _):
         assert "写给工作人员" in _get(url + "guide/")
+
+
+def test_serve_links_pages_into_a_temporary_folder_on_another_file_system(tmp_path: Path) -> None:
+    """/tmp is often a tmpfs: MkDocs' temporary folder is then linked to one in .cache/, so that
+    pages are hard links there (not every file copied on every save), and both go when serve stops."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("no second file system (a tmpfs at /dev/shm) on this machine")
+    scratch = Path(tempfile.mkdtemp(dir=shm))
+    _small_site(tmp_path).write_config()
+    with serving(tmp_path, env={"TMPDIR": str(scratch)}, stop=signal.SIGINT) as (url, _):
+        assert "第一篇" in _get(url + "stories/2025/di-yi-pian/")
+        served = [p for p in scratch.iterdir() if not p.name.endswith("-mkdocs")]
+        assert len(served) == 1 and served[0].is_symlink(), list(scratch.iterdir())
+        linked = served[0].resolve()
+        assert linked.parent == tmp_path / ".cache" / "pages.linked"
+        page = os.stat(served[0] / "stories" / "2025" / "di-yi-pian" / "index.html")
+        cached = {os.stat(p).st_ino for p in (tmp_path / ".cache" / "pages").rglob("*.html")}
+        assert page.st_ino in cached, "the served page is a link to the drawn page, not a copy"
+    assert not linked.exists() and not any(scratch.iterdir()), list(scratch.iterdir())
+    scratch.rmdir()
