@@ -113,12 +113,9 @@ def measure(size: int, edits: int, seed: int, pause: float = 2.0) -> dict:
             waits = []
             for n in range(edits):
                 path = files[(n * 7919 + len(files) // 3) % len(files)]
-                url, title = edit_title(path, f"（改{n}）")
-                # The editor reads the preview before the next save (and the
-                # file's own change event is not what is timed).
-                time.sleep(pause)
+                time.sleep(pause)  # the editor reads the preview before the next save
                 t0 = time.perf_counter()
-                path.touch()
+                url, title = edit_title(path, f"（改{n}）")  # the save
                 while title not in fetch(base + url):
                     if time.perf_counter() - t0 > 600:
                         raise RuntimeError(f"{url} never showed {title}:\n" + "\n".join(log[-20:]))

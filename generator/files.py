@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -68,15 +69,26 @@ def walk_files(root: Path) -> Iterator[str]:
                 yield os.path.relpath(entry.path, root).replace(os.sep, "/")
 
 
-def sync_tree(wanted: dict[str, Path], root: Path) -> tuple[int, int]:
+def sync_tree(wanted: dict[str, Path], root: Path, memo: dict[str, tuple[str, int, int]] | None = None) -> tuple[int, int]:
     """Make `root` hold exactly `wanted` (relative path -> file), touching only what differs.
 
     A file already linked to its source stays; anything else is linked (or
     copied) anew; files no longer wanted are removed, and folders left empty.
     Returns (files written, files removed).
+
+    `memo` (kept by the caller between syncs into a folder nothing else
+    writes to, as `mkdocs serve`'s) remembers what each file was linked
+    from: a file whose source is still the same file (inode) is not looked
+    at, and only files the last sync made are candidates for removal.
     """
-    written = removed = 0
     root.mkdir(parents=True, exist_ok=True)
+    if memo:
+        try:
+            return _sync_remembered(wanted, root, memo)
+        except BaseException:
+            memo.clear()
+            raise
+    written = removed = 0
     base = str(root)
     for relative, source in wanted.items():
         target = os.path.join(base, relative)  # strings: pathlib costs more than the stat at 60,000 files
@@ -95,6 +107,43 @@ def sync_tree(wanted: dict[str, Path], root: Path) -> tuple[int, int]:
                 removed += 1
         if not kept and base != "." and not any(os.path.isdir(os.path.join(folder, d)) for d in subfolders):
             os.rmdir(folder)
+    if memo is not None:
+        memo.update(_identities(wanted))
+    return written, removed
+
+
+def _identities(wanted: dict[str, Path]) -> Iterator[tuple[str, tuple[str, int, int]]]:
+    for relative, source in wanted.items():
+        st = os.stat(source)
+        yield relative, (str(source), st.st_ino, st.st_dev)
+
+
+def _sync_remembered(wanted: dict[str, Path], root: Path, memo: dict[str, tuple[str, int, int]]) -> tuple[int, int]:
+    written = removed = 0
+    base = str(root)
+    for relative, source in wanted.items():
+        name = str(source)
+        st = os.stat(name)
+        known = memo.get(relative)
+        if known is not None and known[0] == name and known[1] == st.st_ino and known[2] == st.st_dev:
+            continue
+        target = os.path.join(base, relative)
+        if not same_file(name, target):
+            link_or_copy(source, Path(target))
+            written += 1
+        memo[relative] = (name, st.st_ino, st.st_dev)
+    emptied: set[str] = set()
+    for relative in [r for r in memo if r not in wanted]:
+        del memo[relative]
+        target = os.path.join(base, relative)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(target)
+            removed += 1
+        emptied.add(os.path.dirname(target))
+    for folder in sorted(emptied, key=len, reverse=True):  # deepest first
+        while folder != base and os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
     return written, removed
 
 

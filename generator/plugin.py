@@ -165,6 +165,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             self.qr = QrCodes(self.cache_dir / "qr.json")
             self.parsed = ParseCache(self.cache_dir / "parsed.pickle")
             self.page_memo = PageMemo()
+            self.synced: dict[str, tuple[str, int, int]] = {}  # what serve's folder holds (files.sync_tree)
         self.images.encoded = self.images.reused = self.media.reused = self.share.rendered = self.share.reused = 0
         # Our sitemap (with each record's date) replaces the theme's.
         config.theme.static_templates.discard("sitemap.xml")
@@ -361,7 +362,7 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         self.timings["search"] = time.perf_counter() - started
         started = time.perf_counter()
         outputs.update(index.sources)  # the index's files, kept in the cache by their content
-        written, removed = sync_tree(outputs, self.target)
+        written, removed = sync_tree(outputs, self.target, self.synced if self.serving else None)
         store.forget_unused()
         self.timings["files"] = time.perf_counter() - started
         log.debug("用时（秒）：" + "，".join(f"{k} {v:.2f}" for k, v in self.timings.items()))
