@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import shutil
 import sys
 import types
@@ -421,7 +422,17 @@ def cms_config(settings: Settings, *, site_url: str = "", repo_url: str = "") ->
 
 
 def config_yaml(settings: Settings, *, site_url: str = "", repo_url: str = "") -> str:
-    """admin/config.yml: the same input gives the same text."""
+    """admin/config.yml: the same input gives the same text (made once while it is the same: `mkdocs serve`)."""
+    key = pickle.dumps((settings, site_url, repo_url))
+    if _last_config[0] != key:
+        _last_config[:] = [key, _config_yaml(settings, site_url=site_url, repo_url=repo_url)]
+    return _last_config[1]
+
+
+_last_config: list = [b"", ""]
+
+
+def _config_yaml(settings: Settings, *, site_url: str, repo_url: str) -> str:
     header = "# 由 leifeng 根据内容模型和 mkdocs.yml 生成，请勿手改（docs/cms.md）。\n"
     body = yaml.safe_dump(cms_config(settings, site_url=site_url, repo_url=repo_url), allow_unicode=True, sort_keys=False, width=1000)
     return header + body

@@ -29,6 +29,8 @@ class ParseCache:
         self.entries: dict[bytes, tuple[Document | None, tuple[Problem, ...]]] = {}
         self.used: set[bytes] = set()
         self.changed = False
+        # False under `mkdocs serve` after its first build: the file is written when the server stops.
+        self.write_on_save = True
         if path is not None:
             try:
                 with path.open("rb") as stream:
@@ -59,6 +61,11 @@ class ParseCache:
                 del self.entries[key]
             self.changed = True
         self.used = set()
+        if self.write_on_save:
+            self.write()
+
+    def write(self) -> None:
+        """The cache into its file, if anything changed since it was last written."""
         if self.path is None or not self.changed:
             return
         atomic_write(self.path, pickle.dumps({"code": _CODE, "entries": self.entries}, protocol=5))

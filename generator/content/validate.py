@@ -898,22 +898,39 @@ def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
     which catches what YAML joins or unescapes (`>` folding, `"\\uff11"`).
     """
     for raw in raws:
-        seen: set[str] = set()
-        for offset, kind, masked in find_personal_numbers(raw.text):
-            position = _offset_position(raw.file, raw.text, offset)
-            _report_number(raw, position, _where(raw, position.line), _owner(raw, position.line), kind, masked, problems)
-            seen.add(masked)
-        if raw.doc is None:
+        known = _numbers_seen.get(raw.file)
+        stamp = (raw.doc, len(raw.text), hash(raw.text))
+        if known is not None and known[0][0] is stamp[0] and known[0][1:] == stamp[1:]:
+            problems.extend(known[1])  # the same text (and the parser's same document) as the last build's
             continue
-        for path, value in _string_values(raw.doc.data):
-            if value in raw.text:
-                continue  # written as it reads: the scan of the text saw it
-            for _, kind, masked in find_personal_numbers(value):
-                if masked not in seen:
-                    seen.add(masked)
-                    owner = str(path[0]) if path else None
-                    where = f"字段 {owner} " if owner else "文件中"
-                    _report_number(raw, raw.doc.position(path), where, owner, kind, masked, problems)
+        found = Problems()
+        _numbers_in(raw, found)
+        _numbers_seen[raw.file] = (stamp, tuple(found.items))
+        problems.extend(found.items)
+
+
+# File -> ((document, length, hash of its text), problems) of the last check in
+# this process: `mkdocs serve` scans again only the files a save changed.
+_numbers_seen: dict[str, tuple[tuple, tuple[Problem, ...]]] = {}
+
+
+def _numbers_in(raw: RawRecord, problems: Problems) -> None:
+    seen: set[str] = set()
+    for offset, kind, masked in find_personal_numbers(raw.text):
+        position = _offset_position(raw.file, raw.text, offset)
+        _report_number(raw, position, _where(raw, position.line), _owner(raw, position.line), kind, masked, problems)
+        seen.add(masked)
+    if raw.doc is None:
+        return
+    for path, value in _string_values(raw.doc.data):
+        if value in raw.text:
+            continue  # written as it reads: the scan of the text saw it
+        for _, kind, masked in find_personal_numbers(value):
+            if masked not in seen:
+                seen.add(masked)
+                owner = str(path[0]) if path else None
+                where = f"字段 {owner} " if owner else "文件中"
+                _report_number(raw, raw.doc.position(path), where, owner, kind, masked, problems)
 
 
 def _published_contacts(result: Validated) -> set[str]:

@@ -180,6 +180,7 @@ class SiteBuilder:
         if set(keys) != urls:
             log.debug(f"页面缓存：应重画 {len(urls)} 个页面，实际得到 {len(keys)} 个，改为全部重新生成")
             return None
+        cache = str(renderer.cache_dir)
         for url, key in memo.keys.items():
             if url in keys:
                 outputs[f"{url}index.html"] = made[f"{url}index.html"]
@@ -188,7 +189,7 @@ class SiteBuilder:
                     with contextlib.suppress(FileNotFoundError):
                         os.remove(renderer.cache_dir / old[:2] / f"{old}.html")
             else:
-                outputs[f"{url}index.html"] = renderer.cache_dir / key[:2] / f"{key}.html"
+                outputs[f"{url}index.html"] = Path(f"{cache}/{key[:2]}/{key}.html")
                 stats.reused += 1
         return stats, keys, shown
 
