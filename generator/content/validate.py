@@ -673,6 +673,7 @@ class _ImageVerdicts:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.path = settings.root / ".cache" / "checks" / "images.json"
+        self.root = str(settings.root) + os.sep  # keys are paths below it, with /
         self.entries: dict[str, list] = {}
         self.changed = False
         try:
@@ -683,14 +684,13 @@ class _ImageVerdicts:
             pass
 
     def verdict(self, path: Path) -> str | None:
+        name = str(path)
         try:
-            stat = path.stat()
+            stat = os.stat(name)
         except OSError:
             return check_image(path, self.settings)
-        try:
-            key = path.relative_to(self.settings.root).as_posix()
-        except ValueError:
-            key = str(path)
+        root = self.root
+        key = name[len(root) :].replace(os.sep, "/") if name.startswith(root) else name
         stamp = [stat.st_size, stat.st_mtime_ns]
         entry = self.entries.get(key)
         if entry is not None and entry[:2] == stamp:
@@ -716,24 +716,27 @@ class _MediaFinder:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.checked: dict[Path, str | None] = {}
-        self.listings: dict[Path, set[str]] = {}
+        self.listings: dict[str, set[str]] = {}
         self._all: list[str] | None = None
         self.verdicts = _ImageVerdicts(settings)
 
-    def _listing(self, folder: Path) -> set[str]:
-        if folder not in self.listings:
+    def _listing(self, folder: str) -> set[str]:
+        names = self.listings.get(folder)
+        if names is None:
             try:
-                self.listings[folder] = {entry.name for entry in folder.iterdir()}
+                names = set(os.listdir(folder))
             except OSError:
-                self.listings[folder] = set()
-        return self.listings[folder]
+                names = set()
+            self.listings[folder] = names
+        return names
 
     def _exact_case(self, path: Path) -> bool:
-        current = self.settings.content_dir
-        for part in path.relative_to(current).parts:
+        """Every part of `path` (a resolved path inside the content folder) spelt as on disk."""
+        current = str(self.settings.content_dir)
+        for part in str(path)[len(current) + 1 :].split(os.sep):
             if part not in self._listing(current):
                 return False
-            current = current / part
+            current = f"{current}{os.sep}{part}"
         return True
 
     def all_files(self) -> list[str]:
@@ -756,7 +759,7 @@ class _MediaFinder:
         if path is None:
             return "escape", ""
         if path not in self.checked:
-            reason = self.verdicts.verdict(path) if path.is_file() else "missing"
+            reason = self.verdicts.verdict(path) if os.path.isfile(path) else "missing"
             if reason is None and not self._exact_case(path):
                 reason = "case"
             self.checked[path] = reason
