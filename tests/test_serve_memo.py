@@ -40,6 +40,9 @@ def own_plugins() -> Iterator[None]:
     try:
         yield
     finally:
+        for plugin in cache.values():
+            if hasattr(plugin, "on_shutdown"):
+                plugin.on_shutdown()  # as `mkdocs serve` does when it stops
         cache.clear()
         cache.update(saved)
 
