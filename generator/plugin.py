@@ -55,6 +55,8 @@ from .text.i18n import strings_for
 log = logging.getLogger("mkdocs.plugins.leifeng")
 # Seconds after a `mkdocs serve` build before its garbage is collected.
 IDLE_COLLECT_AFTER = 0.5
+# Middle-generation collections between full ones under `mkdocs serve` (Python's default: 10).
+SERVE_FULL_COLLECTIONS = 1000
 
 
 class _WarningCounter(logging.Handler):
@@ -143,6 +145,12 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:
+            # Full collections come from the idle collection after each build
+            # (`_collect_when_idle`), not in the middle of one: young objects
+            # are still collected as usual.
+            young, middle, _ = gc.get_threshold()
+            gc.set_threshold(young, middle, SERVE_FULL_COLLECTIONS)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
