@@ -39,13 +39,17 @@ class Checked:
     scheduled: tuple[Record, ...]  # stories and honour lists that go live on a later day by themselves, oldest first
 
 
-def check_content(settings: Settings, cache: ParseCache | None = None) -> Checked:
+def check_content(settings: Settings, cache: ParseCache | None = None, *, preview: bool = False) -> Checked:
     """load -> validate -> catalog; the catalog is None when there are errors.
 
     With a `cache`, files whose text did not change are not parsed again.
+    A `preview` (`mkdocs serve`) keeps where media paths lead from one build
+    to the next: a symbolic link changed under content/ while it runs is
+    followed as it was (a build, in its own process, always looks again).
     """
     problems = Problems()
-    forget_resolved_media()
+    if not preview:
+        forget_resolved_media()
     raws = load_repository(settings, problems, cache.parse_yaml if cache is not None else parse_yaml)
     if cache is not None:
         cache.save()
@@ -58,7 +62,7 @@ def check_content(settings: Settings, cache: ParseCache | None = None) -> Checke
     return Checked(Catalog(validated, settings, figures), problems, scheduled)
 
 
-def run_checks(settings: Settings, cache: ParseCache | None = None) -> tuple[Catalog | None, Problems]:
+def run_checks(settings: Settings, cache: ParseCache | None = None, *, preview: bool = False) -> tuple[Catalog | None, Problems]:
     """load -> validate -> catalog; the catalog is None when there are errors."""
-    checked = check_content(settings, cache)
+    checked = check_content(settings, cache, preview=preview)
     return checked.catalog, checked.problems

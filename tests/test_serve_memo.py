@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
 
 from .conftest import SiteMaker
 
@@ -194,3 +195,37 @@ def test_a_title_edit_makes_only_the_pages_that_show_the_story(tmp_path: Path, c
         _edit(site, ("date", 4, 1))  # a date moves the story between listings: every page spec is made again
         preview.build()
         assert FAST not in caplog.text
+
+
+def test_a_save_is_checked_again_though_unchanged_files_are_not(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The checks that read one file remember what they found per file; a saved file is read again."""
+    site = _start(tmp_path)
+    with own_plugins():
+        preview = Preview(tmp_path)
+        preview.build()
+        _story(site, 2, 0, body="有事请打 139 1234 5678。![](media/nope.jpg)")
+        caplog.clear()
+        with pytest.raises(Abort):  # what MkDocs makes of our ContentError
+            preview.build()
+        assert "正文含有手机号" in caplog.text and "stories/s2.md" in caplog.text
+        _story(site, 2, 0)  # taken out again
+        caplog.clear()
+        preview.build()
+        assert "手机号" not in caplog.text and "缺少文字说明" not in caplog.text
+        _story(site, 4, 0, cover="media/a.jpg")
+        (tmp_path / "content" / "media").mkdir(parents=True, exist_ok=True)
+        shutil.copy(
+            Path(__file__).resolve().parent.parent
+            / "content"
+            / "media"
+            / "stories"
+            / sorted(p.name for p in (Path(__file__).resolve().parent.parent / "content" / "media" / "stories").glob("*.jpg"))[0],
+            tmp_path / "content" / "media" / "a.jpg",
+        )
+        caplog.clear()
+        preview.build()
+        assert "封面图缺少文字说明" in caplog.text  # a warning, on the file that was saved
+        _story(site, 4, 0, cover="media/a.jpg", cover_alt="志愿者在社区")
+        caplog.clear()
+        preview.build()
+        assert "缺少文字说明" not in caplog.text

@@ -15,7 +15,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -553,9 +553,10 @@ def resolve_media(settings: Settings, value: str) -> Path | None:
 
 @functools.cache
 def _resolve_media(content_dir: Path, value: str) -> Path | None:
-    # Remembered for one build: the checks, the image plan and the pages ask
-    # for the same paths, and each answer is a realpath (a system call per
-    # folder). `forget_resolved_media` empties it when a build starts.
+    # Remembered for one build (for all of `mkdocs serve`'s): the checks, the
+    # image plan and the pages ask for the same paths, and each answer is a
+    # realpath (a system call per folder). `forget_resolved_media` empties it
+    # when a build starts.
     if value.startswith(("/", "\\", "~")) or re.match(r"^[a-zA-Z]:", value):
         return None
     path = (content_dir / value).resolve()
@@ -805,31 +806,61 @@ def _check_media(result: Validated, settings: Settings, problems: Problems) -> N
 _ALT_FIELDS = (("photo", "photo_alt", "照片"), ("cover", "cover_alt", "封面图"), ("banner", "banner_alt", "题图"))
 
 
+class _PerFile:
+    """What a check of one file found, kept while the file is the same (its text, and the
+    parser's same document for it): `mkdocs serve` checks again only the files a save changed.
+
+    Only for checks that read nothing but the file (no other record, no file system).
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[Any, tuple, tuple[Problem, ...]]] = {}
+
+    def run(self, raw: RawRecord, problems: Problems, check: Callable[..., None], *args: Any) -> None:
+        stamp = (len(raw.text), hash(raw.text))
+        known = self.seen.get(raw.file)
+        if known is not None and known[0] is raw.doc and known[1] == stamp:
+            problems.extend(known[2])
+            return
+        found = Problems()
+        check(raw, found, *args)
+        self.seen[raw.file] = (raw.doc, stamp, tuple(found.items))
+        problems.extend(found.items)
+
+
+_numbers_checked = _PerFile()
+_alt_checked = _PerFile()
+
+
 def _check_alt_text(result: Validated, problems: Problems) -> None:
     """Images without a text alternative: warnings, the page still works."""
-    hint = "用一句话描述图片内容，供视障读者的读屏软件朗读，也在图片加载失败时显示"
     for record, raw, _ in result.checkable():
-        assert raw.doc is not None
-        for image_field, alt_field, label in _ALT_FIELDS:
-            if getattr(record, image_field, None) and not (getattr(record, alt_field, None) or "").strip():
+        _alt_checked.run(raw, problems, _alt_text_in, record)
+
+
+def _alt_text_in(raw: RawRecord, problems: Problems, record: Record) -> None:
+    hint = "用一句话描述图片内容，供视障读者的读屏软件朗读，也在图片加载失败时显示"
+    assert raw.doc is not None
+    for image_field, alt_field, label in _ALT_FIELDS:
+        if getattr(record, image_field, None) and not (getattr(record, alt_field, None) or "").strip():
+            problems.add(
+                raw.doc.position((image_field,), key=True),
+                f"{label}缺少文字说明 {alt_field}",
+                "a11y.alt",
+                severity="warning",
+                hint=f"增加 {alt_field}: {hint}",
+            )
+    for markdown, where, base in _markdown_texts(record, raw):
+        fallback = raw.doc.position((MARKDOWN_FIELDS[0],) if not isinstance(record, Story) else ())
+        for match in _MD_IMAGE.finditer(markdown):
+            if not match.group(1).strip():
                 problems.add(
-                    raw.doc.position((image_field,), key=True),
-                    f"{label}缺少文字说明 {alt_field}",
+                    _markdown_position(raw, markdown, base, match, fallback),
+                    f"{where.strip()}中的图片 {match.group(2)} 缺少文字说明",
                     "a11y.alt",
                     severity="warning",
-                    hint=f"增加 {alt_field}: {hint}",
+                    hint=f"写在方括号里：![图片说明]({match.group(2)})；{hint}",
                 )
-        for markdown, where, base in _markdown_texts(record, raw):
-            fallback = raw.doc.position((MARKDOWN_FIELDS[0],) if not isinstance(record, Story) else ())
-            for match in _MD_IMAGE.finditer(markdown):
-                if not match.group(1).strip():
-                    problems.add(
-                        _markdown_position(raw, markdown, base, match, fallback),
-                        f"{where.strip()}中的图片 {match.group(2)} 缺少文字说明",
-                        "a11y.alt",
-                        severity="warning",
-                        hint=f"写在方括号里：![图片说明]({match.group(2)})；{hint}",
-                    )
 
 
 # --- privacy ----------------------------------------------------------------
@@ -901,20 +932,7 @@ def _check_personal_numbers(raws: list[RawRecord], problems: Problems) -> None:
     which catches what YAML joins or unescapes (`>` folding, `"\\uff11"`).
     """
     for raw in raws:
-        known = _numbers_seen.get(raw.file)
-        stamp = (raw.doc, len(raw.text), hash(raw.text))
-        if known is not None and known[0][0] is stamp[0] and known[0][1:] == stamp[1:]:
-            problems.extend(known[1])  # the same text (and the parser's same document) as the last build's
-            continue
-        found = Problems()
-        _numbers_in(raw, found)
-        _numbers_seen[raw.file] = (stamp, tuple(found.items))
-        problems.extend(found.items)
-
-
-# File -> ((document, length, hash of its text), problems) of the last check in
-# this process: `mkdocs serve` scans again only the files a save changed.
-_numbers_seen: dict[str, tuple[tuple, tuple[Problem, ...]]] = {}
+        _numbers_checked.run(raw, problems, _numbers_in)
 
 
 def _numbers_in(raw: RawRecord, problems: Problems) -> None:
