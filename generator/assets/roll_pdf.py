@@ -11,6 +11,7 @@ date is the honour's date and the file ID is a hash of the content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -234,7 +235,8 @@ def roll_pdf(sheet: HonorSheet) -> bytes:
     return bytes(pdf.output())
 
 
-def _fpdf_version() -> str:
+@functools.cache
+def _fpdf_version() -> str:  # importlib.metadata looks through every installed package: 4 ms a call
     from importlib.metadata import version
 
     return version("fpdf2")

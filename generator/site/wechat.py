@@ -27,6 +27,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,10 +316,10 @@ def qr_png(url: str) -> bytes:
 def qr_file(url: str, cache_dir: Path) -> Path:
     """The QR code PNG of `url`, drawn once and kept in `cache_dir` by a hash of what it shows."""
     digest = hashlib.sha256(f"{QR_VERSION}\0{QR_MODULE_PIXELS}\0{url}".encode()).hexdigest()[:40]
-    path = cache_dir / "wechat-qr" / f"{digest}.png"
-    if not path.exists():
-        atomic_write(path, qr_png(url))
-    return path
+    path = f"{cache_dir}{os.sep}wechat-qr{os.sep}{digest}.png"  # strings: one per story on every build
+    if not os.path.exists(path):
+        atomic_write(Path(path), qr_png(url))
+    return Path(path)
 
 
 # --- today's pages ---------------------------------------------------------
@@ -405,4 +406,5 @@ def qr_files(stories: Iterable[Story], site_url: str, cache_dir: Path) -> dict[s
     if not site_url:
         return {}
     base = _site_base(site_url)
-    return {f"{FOLDER}/{story.id}/qr.png": qr_file(urljoin(base, story.url), cache_dir) for story in stories}
+    # A story's URL is a plain relative path (stories/<year>/<id>/): joined by concatenation.
+    return {f"{FOLDER}/{story.id}/qr.png": qr_file(base + story.url, cache_dir) for story in stories}
