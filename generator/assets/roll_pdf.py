@@ -244,8 +244,15 @@ def _fpdf_version() -> str:  # importlib.metadata looks through every installed 
 
 def honor_sheet_path(sheet: HonorSheet, cache_dir: Path) -> Path:
     """Where the roll's PDF is cached (.cache/share/<hash>.pdf): a hash of the sheet and the PDF library."""
+    return cache_dir / "share" / f"{_sheet_digest(sheet)}.pdf"
+
+
+@functools.lru_cache(maxsize=1024)
+def _sheet_digest(sheet: HonorSheet) -> str:
+    # Remembered by the sheet's value (frozen, so hashable): `mkdocs serve` asks
+    # for every list on every save, and asdict walks every recipient.
     payload = json.dumps([ROLL_VERSION, _fpdf_version(), asdict(sheet)], ensure_ascii=False, sort_keys=True)
-    return cache_dir / "share" / f"{hashlib.sha256(payload.encode()).hexdigest()[:40]}.pdf"
+    return hashlib.sha256(payload.encode()).hexdigest()[:40]
 
 
 def write_honor_sheet(sheet: HonorSheet, path: Path) -> None:
