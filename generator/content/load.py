@@ -55,28 +55,42 @@ def _check_id(stem: str, file: str, problems: Problems) -> None:
         )
 
 
-def _path_order(path: Path) -> list[str]:
-    """Sort key: folder by folder, as Path sorts, without pathlib's cost for thousands of stories."""
-    return str(path).split(os.sep)
+def _walk_files(folder: Path, recursive: bool) -> list[str]:
+    """Files in `folder` (and below, if `recursive`), hidden files and folders left out, sorted folder by folder.
 
-
-def _content_files(folder: Path, patterns: tuple[str, ...], recursive: bool) -> list[Path]:
-    """Files in `folder` (and below, if `recursive`) matching `patterns`, hidden files and folders left out.
-
-    One walk for all patterns; "hidden" is judged below `folder` only, so a
-    repository checked out under a dot-folder (~/.sites/...) still loads.
+    "Hidden" is judged below `folder` only, so a repository checked out under
+    a dot-folder (~/.sites/...) still loads. Links to folders are followed.
     """
-    if not folder.is_dir():
-        return []
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
-        for name in filenames:
-            if not name.startswith(".") and any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
-                path = os.path.join(dirpath, name)
-                if os.path.isfile(path):
-                    found.append(Path(path))
-    return sorted(found, key=_path_order)
+    found: list[str] = []
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if recursive:
+                        stack.append(entry.path)
+                elif entry.is_file():
+                    found.append(entry.path)
+    found.sort(key=lambda path: path.split(os.sep))
+    return found
+
+
+def _content_files(files: list[str], patterns: tuple[str, ...]) -> list[Path]:
+    """The files (from `_walk_files`) whose names match `patterns`."""
+    return [Path(path) for path in files if any(fnmatch.fnmatchcase(os.path.basename(path), pattern) for pattern in patterns)]
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(stem, suffix) as pathlib has them: `x.yml.txt` -> (`x.yml`, `.txt`), `README` -> (`README`, ``)."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
 
 
 def parse_record(
@@ -125,22 +139,20 @@ def parse_story(stem: str, file: str, path: Path, text: str, problems: Problems,
 _IGNORED_NAMES = ("readme", ".gitkeep", "index")
 
 
-def _stray_files(folder: Path, suffixes: tuple[str, ...], settings: Settings, problems: Problems, *, recursive: bool) -> None:
-    """Warn about files a record folder will not read (`x.yml.txt`, `x.YAML`, `x.markdown`)."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*") if recursive else folder.iterdir(), key=_path_order):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+def _stray_files(files: list[str], suffixes: tuple[str, ...], settings: Settings, problems: Problems) -> None:
+    """Warn about files (from `_walk_files`) a record folder will not read (`x.yml.txt`, `x.YAML`, `x.markdown`)."""
+    for path in files:
+        name = os.path.basename(path)
+        stem, suffix = _split_name(name)
+        if suffix in suffixes or stem.lower() in _IGNORED_NAMES:
             continue
-        if path.suffix in suffixes or path.stem.lower() in _IGNORED_NAMES:
-            continue
-        if path.suffix.lower() in suffixes or path.suffix.lower() in (".txt", ".markdown", ".json", ".doc", ".docx"):
+        if suffix.lower() in suffixes or suffix.lower() in (".txt", ".markdown", ".json", ".doc", ".docx"):
             problems.add(
-                Position(relative_file(path, settings.root), 0, 0),
-                f"文件 {path.name} 不会被读取：扩展名应为 {' 或 '.join(suffixes)}（小写）",
+                Position(relative_file(Path(path), settings.root), 0, 0),
+                f"文件 {name} 不会被读取：扩展名应为 {' 或 '.join(suffixes)}（小写）",
                 "file.ignored",
                 severity="warning",
-                hint=f"改名为 {path.stem}{suffixes[0]}",
+                hint=f"改名为 {stem}{suffixes[0]}",
             )
 
 
@@ -179,8 +191,9 @@ def load_yaml_records(settings: Settings, problems: Problems, parse: Parser = pa
     _unknown_folders(settings, problems)
     for cls in YAML_RECORD_TYPES:
         folder = settings.content_dir / cls.folder
-        _stray_files(folder, (".yaml", ".yml"), settings, problems, recursive=False)
-        for path in _content_files(folder, ("*.yaml", "*.yml"), recursive=False):
+        files = _walk_files(folder, recursive=False)
+        _stray_files(files, (".yaml", ".yml"), settings, problems)
+        for path in _content_files(files, ("*.yaml", "*.yml")):
             file = relative_file(path, settings.root)
             _check_id(path.stem, file, problems)
             text = read_text(path, file, problems)
@@ -193,8 +206,9 @@ def load_yaml_records(settings: Settings, problems: Problems, parse: Parser = pa
 
 def load_stories(settings: Settings, problems: Problems, parse: Parser = parse_yaml) -> list[RawRecord]:
     stories: list[RawRecord] = []
-    _stray_files(settings.stories_dir, (".md",), settings, problems, recursive=True)
-    for path in _content_files(settings.stories_dir, ("*.md",), recursive=True):
+    files = _walk_files(settings.stories_dir, recursive=True)
+    _stray_files(files, (".md",), settings, problems)
+    for path in _content_files(files, ("*.md",)):
         file = relative_file(path, settings.root)
         _check_id(path.stem, file, problems)
         text = read_text(path, file, problems)
