@@ -149,8 +149,8 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
             # Full collections come from the idle collection after each build
             # (`_collect_when_idle`), not in the middle of one: young objects
             # are still collected as usual.
-            young, middle, _ = gc.get_threshold()
-            gc.set_threshold(young, middle, SERVE_FULL_COLLECTIONS)
+            self._gc_threshold = gc.get_threshold()
+            gc.set_threshold(*self._gc_threshold[:2], SERVE_FULL_COLLECTIONS)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -437,7 +437,11 @@ class LeifengPlugin(BasePlugin[PluginConfig]):
         timer = getattr(self, "_collector", None)
         if timer is not None:
             timer.cancel()
+            timer.join()  # a collection already running finishes first
             gc.unfreeze()
+        if getattr(self, "_gc_threshold", None) is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
         if getattr(self, "parsed", None) is not None:
             self.parsed.write()
         if self.serving and getattr(self, "served", None) is not None:

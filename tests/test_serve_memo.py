@@ -9,6 +9,7 @@ its own, so that it shares nothing with the served site but the sources.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -38,6 +39,7 @@ def own_plugins() -> Iterator[None]:
     cache = MkDocsConfig.plugins.plugin_cache
     saved = dict(cache)
     cache.clear()
+    thresholds = gc.get_threshold()
     try:
         yield
     finally:
@@ -46,6 +48,8 @@ def own_plugins() -> Iterator[None]:
                 plugin.on_shutdown()  # as `mkdocs serve` does when it stops
         cache.clear()
         cache.update(saved)
+    assert gc.get_threshold() == thresholds, "a stopped server must leave the collector as it found it"
+    assert not gc.get_freeze_count(), "a stopped server must leave nothing frozen"
 
 
 class Preview:
