@@ -150,7 +150,7 @@ class SiteBuilder:
                 stats = renderer.render(specs, outputs, workers)
             else:
                 memo.clear()  # forgotten until this build succeeds
-                stats = renderer.render(specs, outputs, workers, keys=keys, shows=lambda url, data: shown.__setitem__(url, mentions(data)))
+                stats = renderer.render(specs, outputs, workers, keys=keys, shows=_recorder(shown))
                 memo.remember(signature, self.catalog.all_records(), keys, shown, listed, whole=True)
         except BaseException:
             if memo is not None:
@@ -169,29 +169,31 @@ class SiteBuilder:
         keys: dict[str, str] = {}
         shown: dict[str, set[bytes]] = {}
         made: dict[str, Path] = {}
-        stats = renderer.render(
-            lambda: self.pages(site_name, site_url, only=urls),
-            made,
-            keys=keys,
-            shows=lambda url, data: shown.__setitem__(url, mentions(data)),
-            forget=False,
-        )
+        stats = renderer.render(lambda: self.pages(site_name, site_url, only=urls), made, keys=keys, shows=_recorder(shown), forget=False)
         log.debug(f"页面：只重做受影响的页面：{len(urls)} 个，共 {len(memo.keys)} 个")
         if set(keys) != urls:
             log.debug(f"页面缓存：应重画 {len(urls)} 个页面，实际得到 {len(keys)} 个，改为全部重新生成")
             return None
         cache = str(renderer.cache_dir)
-        for url, key in memo.keys.items():
+        for url, key in memo.keys.items():  # the site's order of pages, as a full build gives it
             if url in keys:
                 outputs[f"{url}index.html"] = made[f"{url}index.html"]
-                old = key
-                if old != keys[url]:
+                if key != keys[url]:  # the page's old file: no other page has its key
                     with contextlib.suppress(FileNotFoundError):
-                        os.remove(renderer.cache_dir / old[:2] / f"{old}.html")
+                        os.remove(f"{cache}/{key[:2]}/{key}.html")
             else:
                 outputs[f"{url}index.html"] = Path(f"{cache}/{key[:2]}/{key}.html")
                 stats.reused += 1
         return stats, keys, shown
+
+
+def _recorder(shown: dict[str, set[bytes]]) -> Callable[[str, bytes], None]:
+    """`shows` for the renderer: each page's URL -> the story addresses in its inputs."""
+
+    def record(url: str, inputs: bytes) -> None:
+        shown[url] = mentions(inputs)
+
+    return record
 
 
 class _SitemapEntry:

@@ -64,7 +64,11 @@ def _dispatch_table() -> dict[type, Callable]:
 
 def digest(*parts: Any) -> str:
     """A stable hash of plain data (dataclasses, models, dates, containers)."""
-    return hashlib.blake2b(pickled(*parts), digest_size=20).hexdigest()
+    return _hash(pickled(*parts))
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def pickled(*parts: Any) -> bytes:
@@ -126,10 +130,6 @@ class PageRenderer:
         refers_to = self.bodies.resolver.inputs(texts, spec.source) if texts else ()
         return pickled(FORMAT, self.shared, spec, refers_to)
 
-    def key(self, spec: PageSpec) -> str:
-        """The hash of everything the page shows."""
-        return hashlib.blake2b(self.inputs(spec), digest_size=20).hexdigest()
-
     def draw(self, spec: PageSpec) -> bytes:
         content, toc = self.bodies.convert(spec.body, spec.url, spec.source)
         context = self.chrome(spec, content, toc)
@@ -165,7 +165,7 @@ class PageRenderer:
         todo: dict[int, Path] = {}  # spec number -> cache file, left for the workers
         for number, spec in enumerate(make_specs()):
             inputs = self.inputs(spec)
-            key = hashlib.blake2b(inputs, digest_size=20).hexdigest()
+            key = _hash(inputs)  # the page's key: the name of its cached file
             if keys is not None:
                 keys[spec.url] = key
             if shows is not None:
